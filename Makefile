@@ -1,0 +1,62 @@
+# The two commands: `make run` (portal with demo data, web server + Celery worker) and
+# `make test` (the whole suite). Both create or update .venv first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+VENDOR_STAMP := static/vendor/.installed-$(shell cat package.json package-lock.json | md5sum | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: run test install vendor migrate lint format messages clean benchmark
+
+install: $(STAMP) $(VENDOR_STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Bootstrap and htmx at the versions pinned in package-lock.json, copied under static/vendor/.
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/LICENSE
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	touch $@
+
+vendor: $(VENDOR_STAMP)
+
+messages: $(STAMP)
+	@if [ -d locale ] && command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; else echo "English translations not compiled (no locale/ or no msgfmt)"; fi
+
+migrate: install messages
+	$(PY) manage.py migrate --no-input
+
+run: migrate
+	$(PY) manage.py seed_demo --if-empty
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+# pytest exits 5 when it collected no test: that is a failure here, not a pass.
+test: install messages
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null || (echo "models changed without a migration" && exit 1)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+benchmark: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

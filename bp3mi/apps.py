@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Bp3miConfig(AppConfig):
+    name = "bp3mi"
+    verbose_name = _("Portal BP3MI")

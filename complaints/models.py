@@ -1,0 +1,1 @@
+"""Complaint cases from workers abroad and their families, their events and deadlines."""

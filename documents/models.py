@@ -1,0 +1,1 @@
+"""Document types and requirements, uploads and their reviews, verification letters."""

@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from .models import Applicant, Milestone, Occupation, Registration, StatusChange
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    raw_id_fields = ["recorded_by"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    raw_id_fields = ["changed_by"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "applicant",
+        "status",
+        "scheme",
+        "destination_country",
+        "p3mi",
+        "submitted_at",
+    ]
+    list_filter = ["status", "scheme", "flag_duplicate_nik", "flag_moratorium", "flag_no_nik"]
+    search_fields = ["number", "applicant__full_name", "=applicant__nik"]
+    list_select_related = ["applicant", "destination_country", "p3mi"]
+    raw_id_fields = ["applicant", "p3mi", "training_centre", "clinic"]
+    date_hierarchy = "submitted_at"
+    inlines = [StatusChangeInline, MilestoneInline]
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "sex", "birth_date", "region"]
+    list_filter = ["sex", "region"]
+    search_fields = ["full_name", "=nik"]
+    list_select_related = ["region"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Occupation)
+class OccupationAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector", "is_household", "fee_exempt"]
+    list_filter = ["sector", "is_household", "fee_exempt"]
+    search_fields = ["name"]

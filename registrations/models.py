@@ -1,0 +1,289 @@
+"""Prospective migrant workers and their registrations.
+
+- CPMI (Calon Pekerja Migran Indonesia): a person preparing to work abroad. Their identity is
+  an `Applicant`; each attempt to go abroad is a `Registration` with its own number, scheme,
+  destination and status. A returned worker (PMI Purna) who leaves again gets a new one.
+- NIK (Nomor Induk Kependudukan): the 16-digit national identity number. It is personal data:
+  masked in lists, never in a URL.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bp3mi.models import Country, Region
+from stakeholders.choices import StakeholderKind
+from stakeholders.models import Stakeholder
+
+from .choices import (
+    Education,
+    EmployerType,
+    FamilyRelation,
+    MaritalStatus,
+    MilestoneKind,
+    RegistrationStatus,
+    Scheme,
+    Sector,
+    Sex,
+)
+
+
+def mask_nik(nik: str) -> str:
+    """'7471014508900001' -> '7471********0001': the region stays readable, the birth date
+    and sex do not."""
+    if not nik:
+        return ""
+    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
+
+
+class Occupation(models.Model):
+    """A job a CPMI may be placed in, with its sector. `is_household` marks domestic work
+    (subject to moratoria); `fee_exempt` the informal jobs Perban 9/2020 frees from placement
+    costs."""
+
+    name = models.CharField(_("nama"), max_length=150, unique=True)
+    sector = models.CharField(_("sektor"), max_length=10, choices=Sector.choices)
+    is_household = models.BooleanField(_("sektor rumah tangga"), default=False)
+    fee_exempt = models.BooleanField(_("bebas biaya penempatan"), default=False)
+
+    class Meta:
+        verbose_name = _("jabatan")
+        verbose_name_plural = _("jabatan")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Applicant(models.Model):
+    """The identity of a CPMI, as on their KTP, with address and a family contact.
+
+    Linked to the user who registered themselves; an officer may record a walk-in without an
+    account, and a returning worker without a NIK (then `nik` is empty and the registration
+    is flagged)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applicant",
+        verbose_name=_("akun"),
+    )
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    full_name = models.CharField(_("nama lengkap (sesuai KTP)"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    birthplace = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    marital_status = models.CharField(
+        _("status perkawinan"), max_length=12, choices=MaritalStatus.choices, blank=True
+    )
+    education = models.CharField(
+        _("pendidikan terakhir"), max_length=15, choices=Education.choices, blank=True
+    )
+    experience = models.TextField(_("pengalaman kerja"), blank=True)
+    address = models.TextField(_("alamat"), blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("kabupaten/kota"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applicants",
+        help_text=_("Kosong bila tinggal di luar Sulawesi Tenggara."),
+    )
+    lives_outside_region = models.BooleanField(
+        _("tinggal di luar Sulawesi Tenggara"), default=False
+    )
+    kecamatan = models.CharField(_("kecamatan"), max_length=100, blank=True)
+    village = models.CharField(_("desa/kelurahan"), max_length=100, blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    family_name = models.CharField(
+        _("nama keluarga yang dapat dihubungi"), max_length=150, blank=True
+    )
+    family_relation = models.CharField(
+        _("hubungan"), max_length=12, choices=FamilyRelation.choices, blank=True
+    )
+    family_phone = models.CharField(_("nomor HP keluarga"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calon pekerja migran")
+        verbose_name_plural = _("calon pekerja migran")
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+
+class Registration(models.Model):
+    """One registration of a CPMI for placement abroad, from draft to departure.
+
+    The number (REG-<year>-<serial>) is taken from a yearly sequence when the registration is
+    submitted and is never reused. Flags mark what an officer must look at: the NIK is used
+    by another active registration, the job is household work in a country under a
+    moratorium, or there is no NIK at all."""
+
+    number = models.CharField(
+        _("nomor pendaftaran"), max_length=20, unique=True, null=True, blank=True
+    )
+    applicant = models.ForeignKey(
+        Applicant,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("CPMI"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=15,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.DRAFT,
+    )
+    scheme = models.CharField(
+        _("skema penempatan"), max_length=10, choices=Scheme.choices, blank=True
+    )
+    destination_country = models.ForeignKey(
+        Country,
+        verbose_name=_("negara tujuan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    occupation = models.ForeignKey(
+        Occupation,
+        verbose_name=_("jabatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    employer_type = models.CharField(
+        _("jenis pemberi kerja"), max_length=15, choices=EmployerType.choices, blank=True
+    )
+    p3mi = models.ForeignKey(
+        Stakeholder,
+        verbose_name=_("P3MI"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations_placed",
+        limit_choices_to={"kind": StakeholderKind.P3MI},
+    )
+    training_centre = models.ForeignKey(
+        Stakeholder,
+        verbose_name=_("LPK/BLK"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations_trained",
+        limit_choices_to={"kind__in": [StakeholderKind.LPK, StakeholderKind.BLK]},
+    )
+    clinic = models.ForeignKey(
+        Stakeholder,
+        verbose_name=_("sarana kesehatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations_examined",
+        limit_choices_to={"kind": StakeholderKind.CLINIC},
+    )
+    current_step = models.CharField(_("langkah formulir"), max_length=20, blank=True)
+    flag_duplicate_nik = models.BooleanField(_("NIK ganda"), default=False)
+    flag_moratorium = models.BooleanField(_("negara moratorium"), default=False)
+    flag_no_nik = models.BooleanField(_("tanpa NIK"), default=False)
+    status_reason = models.TextField(_("alasan status"), blank=True)
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pendaftaran")
+        verbose_name_plural = _("pendaftaran")
+        ordering = ["-created_at"]
+        permissions = [
+            ("register_self", _("Dapat mendaftarkan diri sebagai CPMI")),
+            ("record_milestone", _("Dapat mencatat tahapan CPMI")),
+            ("view_statistics", _("Dapat melihat dan mengekspor statistik")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"]),
+            models.Index(fields=["-submitted_at"]),
+            models.Index(fields=["scheme", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=RegistrationStatus.DRAFT) | Q(number__isnull=False),
+                name="registration_number_once_submitted",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or _("Draf %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("registrations:detail", kwargs={"pk": self.pk})
+
+    @property
+    def sector(self) -> str:
+        return self.occupation.sector if self.occupation_id else ""
+
+
+class StatusChange(models.Model):
+    """One step of a registration's status history, for its timeline."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=15, choices=RegistrationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=15, choices=RegistrationStatus.choices)
+    reason = models.TextField(_("alasan"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("perubahan status")
+        verbose_name_plural = _("riwayat status")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.registration}: {self.from_status} -> {self.to_status}"
+
+
+class Milestone(models.Model):
+    """A dated stage an officer recorded (training, medical check, OPP, departure...)."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField(_("tahapan"), max_length=25, choices=MilestoneKind.choices)
+    date = models.DateField(_("tanggal"))
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tahapan")
+        verbose_name_plural = _("tahapan")
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind"], name="milestone_once_per_registration"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration}: {self.get_kind_display()} {self.date}"

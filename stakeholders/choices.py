@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StakeholderKind(models.TextChoices):
+    P3MI = "p3mi", _("Perusahaan Penempatan (P3MI)")
+    LPK = "lpk", _("Lembaga Pelatihan Kerja (LPK)")
+    BLK = "blk", _("Balai Latihan Kerja (BLK/BPVP)")
+    CLINIC = "klinik", _("Sarana kesehatan")
+    LABOUR_OFFICE = "dinas", _("Dinas tenaga kerja")
+
+
+class LicenceKind(models.TextChoices):
+    SIP3MI = "sip3mi", _("SIP3MI (izin perusahaan penempatan)")
+    LPK_LICENCE = "izin_lpk", _("Izin LPK")
+    LPK_ACCREDITATION = "akreditasi_lpk", _("Akreditasi LA-LPK")
+    CLINIC_DESIGNATION = "penetapan_klinik", _("Penetapan sarana kesehatan CPMI")
+    BRANCH_REGISTRATION = "kantor_cabang", _("Pendaftaran kantor cabang di daerah")
+
+
+class LicenceStatus(models.TextChoices):
+    ACTIVE = "aktif", _("Aktif")
+    EXPIRED = "kedaluwarsa", _("Kedaluwarsa")
+    SUSPENDED = "dibekukan", _("Dibekukan")
+    REVOKED = "dicabut", _("Dicabut")
+
+
+class OfficeType(models.TextChoices):
+    HEAD = "pusat", _("Kantor pusat")
+    BRANCH = "cabang", _("Kantor cabang")
+
+
+class OfficeLevel(models.TextChoices):
+    PROVINCE = "provinsi", _("Provinsi")
+    REGENCY = "kabkota", _("Kabupaten/kota")

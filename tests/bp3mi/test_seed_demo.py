@@ -1,0 +1,45 @@
+import pytest
+from django.core.management import call_command
+from stdnum.id import nik
+
+from bp3mi.models import Region, User
+from registrations.models import Applicant, Registration
+from stakeholders.models import Licence, Stakeholder
+
+
+def counts():
+    return (
+        User.objects.count(),
+        Region.objects.count(),
+        Stakeholder.objects.count(),
+        Licence.objects.count(),
+        Applicant.objects.count(),
+        Registration.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_creates_no_duplicates():
+    call_command("seed_demo", registrations=60, verbosity=0)
+    first = counts()
+    call_command("seed_demo", registrations=60, verbosity=0)
+    assert counts() == first
+    users, regions, stakeholders, licences, applicants, registrations = first
+    assert users == 6 and regions == 17 and stakeholders >= 12
+    assert applicants == registrations == 60
+
+
+@pytest.mark.django_db
+def test_seeded_registrations_are_spread_and_valid():
+    call_command("seed_demo", registrations=200, verbosity=0)
+    assert Applicant.objects.values("region").distinct().count() >= 10
+    assert all(nik.is_valid(a.nik) for a in Applicant.objects.all())
+    numbers = list(Registration.objects.exclude(number=None).values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+
+
+@pytest.mark.django_db
+def test_seed_demo_if_empty_leaves_a_used_database_alone(make_user):
+    make_user()
+    call_command("seed_demo", if_empty=True, verbosity=0)
+    assert Stakeholder.objects.count() == 0

@@ -1,0 +1,48 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import ROOT
+
+
+def run_manage(*args, **env):
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DJANGO_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_portal_speaks_indonesian_first_in_kendari_time():
+    assert settings.LANGUAGE_CODE == "id"
+    assert [code for code, _ in settings.LANGUAGES] == ["id", "en"]
+    assert settings.TIME_ZONE == "Asia/Makassar"
+    assert settings.USE_TZ
+
+
+def test_uploads_are_private_and_outside_static():
+    assert not str(settings.MEDIA_ROOT).startswith(str(ROOT / "static"))
+
+
+@pytest.mark.django_db
+def test_a_stored_file_has_no_public_url(client):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("uji/contoh.pdf", ContentFile(b"%PDF-1.4 rahasia"))
+    try:
+        for url in [f"/media/{name}", f"{settings.MEDIA_URL}{name}", f"/static/{name}"]:
+            assert client.get(url).status_code == 404
+    finally:
+        default_storage.delete(name)

@@ -1,0 +1,240 @@
+"""Fixtures shared by the whole suite: a user per role, the browser, a real Celery worker."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from bp3mi import roles
+from bp3mi.celery import app as celery_app
+from bp3mi.reference import load_all_reference_data
+
+from .factories import PASSWORD, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_task_queue():
+    """Tasks queued by tests go to a queue of this test run only, never to a development
+    worker that may be running on the same broker."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    conf = celery_app.conf
+    saved = (conf.task_default_queue, dict(conf.broker_transport_options or {}))
+    conf.task_default_queue = queue
+    queue_dir = None
+    if settings.CELERY_BROKER_IS_FILESYSTEM:
+        queue_dir = tempfile.mkdtemp(prefix="bp3mi-queue-")
+        conf.broker_transport_options = {
+            **saved[1],
+            "data_folder_in": queue_dir,
+            "data_folder_out": queue_dir,
+        }
+    yield {"queue": queue, "queue_dir": queue_dir}
+    conf.task_default_queue, conf.broker_transport_options = saved[0], saved[1]
+    if queue_dir:
+        shutil.rmtree(queue_dir, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (live server, real worker) empty the database after they run; the
+    roles, regions, countries and occupations the data migrations loaded are put back first."""
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        load_all_reference_data()
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(roles.VERIFIKATOR, email=...) -> a saved user holding that role."""
+
+    def make(*role_names, **fields):
+        return UserFactory(roles=list(role_names), **fields)
+
+    return make
+
+
+@pytest.fixture
+def cpmi_user(make_user):
+    return make_user(roles.CPMI)
+
+
+@pytest.fixture
+def verifikator(make_user):
+    return make_user(roles.VERIFIKATOR)
+
+
+@pytest.fixture
+def kepala(make_user):
+    return make_user(roles.KEPALA)
+
+
+@pytest.fixture
+def petugas_pengaduan(make_user):
+    return make_user(roles.PETUGAS_PENGADUAN)
+
+
+@pytest.fixture
+def staf_data(make_user):
+    return make_user(roles.STAF_DATA)
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(roles.ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+# --- A real Celery worker ----------------------------------------------------------------------
+
+
+def _database_url_for_worker(connection) -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    user = s.get("USER") or ""
+    auth = f"{user}:{s.get('PASSWORD') or ''}@" if user else ""
+    return f"postgres://{auth}{s.get('HOST') or 'localhost'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, _isolated_task_queue):
+    """Start `celery worker` as a separate process on the configured broker, consuming this
+    test run's queue and using the test database. Yields the Popen; stops it afterwards."""
+    from django.db import connection
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_worker(connection),
+        "CELERY_TASK_DEFAULT_QUEUE": _isolated_task_queue["queue"],
+        "DJANGO_SETTINGS_MODULE": "bp3mi.settings",
+    }
+    if _isolated_task_queue["queue_dir"]:
+        env["CELERY_QUEUE_DIR"] = _isolated_task_queue["queue_dir"]
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115 - lives as long as the worker
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bp3mi",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            _isolated_task_queue["queue"],
+            "-n",
+            f"test-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    process.log_path = log.name
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        os.unlink(log.name)
+
+
+def wait_for(predicate, *, timeout=60.0, interval=0.2, process=None):
+    """Poll `predicate` until it returns something truthy; fail with the worker's log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        if process is not None and process.poll() is not None:
+            break
+        time.sleep(interval)
+    detail = ""
+    if process is not None:
+        detail = Path(process.log_path).read_text()[-4000:]
+    pytest.fail(f"condition not met within {timeout}s\n{detail}")
+
+
+# --- The browser -------------------------------------------------------------------------------
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        if IN_CI:
+            pytest.fail("Chromium is not installed (Debian package 'chromium'); CI must have it.")
+        pytest.skip("Chromium is not on the PATH: install the Debian package 'chromium'.")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A page on a 360x640 phone screen, pointed at the live server (page.goto('/path'))."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640},
+        base_url=live_server.url,
+        locale="id-ID",
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("critical",)):
+    """Run axe-core in the page; return the violations of the given impacts."""
+    # Evaluated through the DevTools protocol, so the page's strict CSP stays in force.
+    page.evaluate(AXE_PATH.read_text() + "\n;void 0")
+    result = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in impacts]
