@@ -302,6 +302,13 @@ class Command(BaseCommand):
             Stakeholder.objects.filter(kind__in=[StakeholderKind.LPK, StakeholderKind.BLK])
         )
         clinics = list(Stakeholder.objects.filter(kind=StakeholderKind.CLINIC))
+        # Enum .values builds a new list on every call: take them once.
+        marital, education, relations, schemes = (
+            MaritalStatus.values,
+            Education.values,
+            FamilyRelation.values,
+            Scheme.values,
+        )
         statuses = [s for s, _ in STATUS_WEIGHTS]
         weights = [w for _, w in STATUS_WEIGHTS]
         now = timezone.now()
@@ -329,8 +336,8 @@ class Command(BaseCommand):
                         sex=sex,
                         birthplace=region.name.replace("Kab. ", "").replace("Kota ", ""),
                         birth_date=birth,
-                        marital_status=rng.choice(MaritalStatus.values),
-                        education=rng.choice(Education.values),
+                        marital_status=rng.choice(marital),
+                        education=rng.choice(education),
                         address=f"Jl. Demo No. {1 + i % 200}",
                         region=region,
                         kecamatan=f"Kecamatan {1 + i % 30}",
@@ -338,7 +345,7 @@ class Command(BaseCommand):
                         phone=f"+62812{i:08d}",
                         email=f"cpmi{i:07d}@{DEMO_DOMAIN}",
                         family_name=f"{rng.choice(FIRST_NAMES_M)} {rng.choice(LAST_NAMES)}",
-                        family_relation=rng.choice(FamilyRelation.values),
+                        family_relation=rng.choice(relations),
                         family_phone=f"+62813{i:08d}",
                     )
                 )
@@ -348,7 +355,7 @@ class Command(BaseCommand):
                     submitted = now - datetime.timedelta(
                         days=rng.randint(0, 3 * 365), minutes=rng.randint(0, 1440)
                     )
-                scheme = rng.choices(Scheme.values, [15, 76, 4, 5])[0]
+                scheme = rng.choices(schemes, [15, 76, 4, 5])[0]
                 occupation = rng.choice(occupations)
                 plans.append((status, submitted, scheme, occupation))
             with transaction.atomic():
