@@ -5,7 +5,7 @@ from django.urls import include, path
 from . import views
 
 auth_patterns = [
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.SignupView.as_view(), name="signup"),
     path("kata-sandi/ubah/", auth_views.PasswordChangeView.as_view(), name="password_change"),

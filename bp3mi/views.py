@@ -1,22 +1,38 @@
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from . import health
 from .forms import SignupForm
 from .models import AuditEvent
-from .services import user_signup
+from .services import audit_record, user_signup
 
 
 class HomeView(TemplateView):
     template_name = "home.html"
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with each successful sign-in written to the audit trail."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            actor=form.get_user(),
+            action=AuditEvent.Action.LOGIN,
+            obj=form.get_user(),
+            request=self.request,
+        )
+        return response
 
 
 class SignupView(FormView):
@@ -59,7 +75,7 @@ class AuditEventListView(PermissionRequiredMixin, ListView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class HealthView(TemplateView):
+class HealthView(View):
     """Machine-readable status for load balancers and monitoring: 200 when the database and
     the broker answer, 503 otherwise."""
 

@@ -64,6 +64,7 @@ def test_login_with_email_any_case(client, cpmi_user, password):
         reverse("login"), {"username": cpmi_user.email.upper(), "password": password}
     )
     assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert AuditEvent.objects.filter(actor=cpmi_user, action="login").count() == 1
 
 
 @pytest.mark.django_db
