@@ -248,6 +248,8 @@ if CELERY_BROKER_IS_FILESYSTEM:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        # The exchange table; kombu's default is a "control" folder in the working directory.
+        "control_folder": f"{_queue_dir}-control",
         "store_processed": False,
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False

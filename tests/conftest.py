@@ -37,11 +37,13 @@ def _isolated_task_queue():
             **saved[1],
             "data_folder_in": queue_dir,
             "data_folder_out": queue_dir,
+            "control_folder": queue_dir + "-control",
         }
     yield {"queue": queue, "queue_dir": queue_dir}
     conf.task_default_queue, conf.broker_transport_options = saved[0], saved[1]
     if queue_dir:
         shutil.rmtree(queue_dir, ignore_errors=True)
+        shutil.rmtree(queue_dir + "-control", ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
