@@ -24,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     VERIFIKATOR: [
         "registrations.view_registration",
+        "registrations.change_registration",
         "registrations.record_milestone",
         "stakeholders.view_stakeholder",
         "documents.review_document",
@@ -31,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     KEPALA: [
         "registrations.view_registration",
+        "registrations.change_registration",
         "registrations.record_milestone",
         "stakeholders.view_stakeholder",
         "documents.view_document",

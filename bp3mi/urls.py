@@ -38,6 +38,7 @@ urlpatterns = [
     path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
     path("audit/", views.AuditEventListView.as_view(), name="audit_list"),
     path("healthz", views.HealthView.as_view(), name="healthz"),
+    path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

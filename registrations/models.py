@@ -287,3 +287,32 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.registration}: {self.get_kind_display()} {self.date}"
+
+
+class DuplicateNikAttempt(models.Model):
+    """Someone tried to register a NIK that an active registration already holds. The
+    attempt is refused; the existing registration is flagged and this row tells the officer
+    who tried and when."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="duplicate_attempts",
+        verbose_name=_("pendaftaran yang sudah ada"),
+    )
+    attempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dicoba oleh"),
+    )
+    attempted_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("percobaan NIK ganda")
+        verbose_name_plural = _("percobaan NIK ganda")
+        ordering = ["-attempted_at"]
+
+    def __str__(self):
+        return f"{self.registration} {self.attempted_at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,17 @@
 """Reads on registrations, scoped to what the user may see."""
 
-from django.db.models import QuerySet
+import datetime
 
-from bp3mi.models import User
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Registration
+from bp3mi.models import AuditEvent, Country, User
+from stakeholders.choices import LicenceKind, StakeholderKind
+from stakeholders.models import Licence, Sip2mi, Stakeholder
+
+from .choices import ACTIVE_STATUSES
+from .models import Applicant, Milestone, Registration, StatusChange
 
 
 def registration_scope(*, user: User) -> QuerySet[Registration]:
@@ -18,3 +25,152 @@ def registration_scope(*, user: User) -> QuerySet[Registration]:
     if user.has_perm("registrations.register_self"):
         return qs.filter(applicant__user=user)
     return qs.none()
+
+
+def registration_list(*, user: User) -> QuerySet[Registration]:
+    """The officers' list: the user's scope with every relation a row shows, in one query.
+    Drafts are the person's own unfinished work and stay out unless asked for by status."""
+    return registration_scope(user=user).select_related(
+        "applicant", "applicant__region", "destination_country", "occupation", "p3mi"
+    )
+
+
+def registration_detail_queryset(*, user: User) -> QuerySet[Registration]:
+    """One registration with its history, milestones and duplicate attempts, for a detail
+    page or the CPMI's timeline."""
+    return (
+        registration_scope(user=user)
+        .select_related(
+            "applicant",
+            "applicant__region",
+            "destination_country",
+            "occupation",
+            "p3mi",
+            "training_centre",
+            "clinic",
+        )
+        .prefetch_related(
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
+            Prefetch("milestones", queryset=Milestone.objects.select_related("recorded_by")),
+            "duplicate_attempts__attempted_by",
+        )
+    )
+
+
+def registration_of_user(*, user: User) -> Registration | None:
+    """The registration a CPMI is working on or following: the active one if any, otherwise
+    the most recent."""
+    if not user.is_authenticated:
+        return None
+    own = Registration.objects.filter(applicant__user=user).select_related(
+        "destination_country", "applicant"
+    )
+    return (
+        own.filter(status__in=ACTIVE_STATUSES).order_by("-created_at").first()
+        or own.order_by("-created_at").first()
+    )
+
+
+def active_registration_with_nik(*, nik: str, exclude_applicant: Applicant | None = None):
+    """Another active registration that holds this NIK, if any (one active registration per
+    NIK)."""
+    if not nik:
+        return None
+    qs = Registration.objects.filter(applicant__nik=nik, status__in=ACTIVE_STATUSES)
+    if exclude_applicant is not None and exclude_applicant.pk:
+        qs = qs.exclude(applicant=exclude_applicant)
+    return qs.order_by("created_at").first()
+
+
+def p3mi_placement_problem(
+    *, p3mi: Stakeholder, country: Country | None, day: datetime.date
+) -> str | None:
+    """Why this P3MI may not place a worker in `country` on `day`, or None when it may: it
+    needs an SIP3MI valid that day and an SIP2MI for that country valid that day."""
+    if p3mi.kind != StakeholderKind.P3MI:
+        return _("Pilih perusahaan penempatan (P3MI) dari daftar.")
+    if not Licence.objects.valid_on(day).filter(stakeholder=p3mi, kind=LicenceKind.SIP3MI).exists():
+        return _(
+            "%(name)s tidak memiliki SIP3MI yang berlaku hari ini. Pilih P3MI lain atau "
+            "tanyakan ke kantor BP3MI."
+        ) % {"name": p3mi.name}
+    if (
+        country is not None
+        and not Sip2mi.objects.filter(
+            stakeholder=p3mi, country=country, valid_from__lte=day, valid_until__gte=day
+        ).exists()
+    ):
+        return _(
+            "%(name)s tidak memiliki izin (SIP2MI) yang berlaku untuk penempatan ke "
+            "%(country)s. Pilih P3MI lain atau negara tujuan lain."
+        ) % {"name": p3mi.name, "country": country.name}
+    return None
+
+
+def registration_audit_trail(*, registration: Registration) -> QuerySet[AuditEvent]:
+    """Audit events about this registration and its applicant, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    reg_type = ContentType.objects.get_for_model(Registration)
+    app_type = ContentType.objects.get_for_model(Applicant)
+    return (
+        AuditEvent.objects.filter(
+            Q(content_type=reg_type, object_id=str(registration.pk))
+            | Q(content_type=app_type, object_id=str(registration.applicant_id))
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def registration_own(*, user: User) -> QuerySet[Registration]:
+    """The registrations of the signed-in person themselves (never anyone else's, whatever
+    their other permissions), for the CPMI's own pages."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    return Registration.objects.filter(applicant__user=user).select_related(
+        "applicant",
+        "applicant__region",
+        "destination_country",
+        "occupation",
+        "p3mi",
+        "training_centre",
+        "clinic",
+    )
+
+
+def registration_timeline(*, registration: Registration) -> list[dict]:
+    """Every stage of the path with its date, in order: created, submitted, verification,
+    then the dated milestones officers record. Uses the prefetched history and milestones."""
+    from .choices import MilestoneKind
+    from .choices import RegistrationStatus as S
+
+    changes = list(registration.status_changes.all())
+
+    def first_change(to_status):
+        return next((c.changed_at for c in changes if c.to_status == to_status), None)
+
+    entries = [
+        {"label": _("Pendaftaran dibuat"), "date": registration.created_at},
+        {"label": _("Pendaftaran diajukan"), "date": registration.submitted_at},
+        {"label": _("Verifikasi dokumen dimulai"), "date": first_change(S.IN_VERIFICATION)},
+        {"label": _("Dokumen terverifikasi"), "date": first_change(S.VERIFIED)},
+    ]
+    by_kind = {m.kind: m for m in registration.milestones.all()}
+    for kind in MilestoneKind:
+        milestone = by_kind.get(kind.value)
+        entries.append(
+            {
+                "label": kind.label,
+                "date": milestone.date if milestone else None,
+                "note": milestone.note if milestone else "",
+            }
+        )
+    for entry in entries:
+        if isinstance(entry["date"], datetime.datetime):
+            entry["date"] = timezone.localtime(entry["date"]).date()
+        entry["done"] = entry["date"] is not None
+    pending = next((e for e in entries if not e["done"]), None)
+    if pending is not None and registration.status not in {S.WITHDRAWN, S.REJECTED}:
+        pending["next"] = True
+    return entries

@@ -1,0 +1,294 @@
+"""The pages of the CPMI registration form, and the officers' small action forms.
+
+Each step form checks its own fields; rules that need the whole registration (age on the day
+of submission, the P3MI's licences on that day) are checked again by `registration_submit`."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bp3mi.models import Country, Region
+from bp3mi.phone import normalise_phone
+from stakeholders.choices import StakeholderKind
+from stakeholders.models import Stakeholder
+
+from .choices import MilestoneKind, RegistrationStatus, Scheme
+from .models import Applicant, Occupation, Registration
+from .nik import nik_birth_date, nik_is_valid, nik_sex
+from .selectors import p3mi_placement_problem
+from .services import TRANSITIONS, moratorium_applies
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class IdentityForm(forms.ModelForm):
+    """Step 1: who the person is, exactly as on their KTP."""
+
+    class Meta:
+        model = Applicant
+        fields = ["nik", "full_name", "sex", "birthplace", "birth_date", "marital_status"]
+        widgets = {
+            "nik": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
+            ),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "sex": forms.RadioSelect,
+            "birth_date": DateInput(attrs={"autocomplete": "bday"}),
+        }
+        help_texts = {
+            "nik": _("16 angka pada KTP Anda."),
+            "full_name": _("Tulis persis seperti pada KTP."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].required = True
+        self.fields["sex"].choices = self.fields["sex"].choices[1:]
+
+    def clean_nik(self):
+        nik = "".join(ch for ch in self.cleaned_data["nik"] if not ch.isspace())
+        if not nik.isdigit() or len(nik) != 16:
+            raise ValidationError(
+                _("NIK harus terdiri dari 16 angka. Anda menulis %(n)d karakter.")
+                % {"n": len(nik)},
+                code="length",
+            )
+        if not nik_is_valid(nik):
+            raise ValidationError(
+                _(
+                    "NIK tidak valid: kode wilayah atau tanggal lahir di dalamnya tidak "
+                    "dikenali. Periksa kembali angka pada KTP Anda."
+                ),
+                code="invalid",
+            )
+        return nik
+
+    def clean(self):
+        data = super().clean()
+        nik, birth_date, sex = data.get("nik"), data.get("birth_date"), data.get("sex")
+        today = timezone.localdate()
+        if birth_date and birth_date > today:
+            self.add_error("birth_date", _("Tanggal lahir tidak boleh di masa depan."))
+            return data
+        if nik and birth_date and nik_birth_date(nik, today=today) != birth_date:
+            self.add_error(
+                "birth_date",
+                _(
+                    "Tanggal lahir tidak cocok dengan NIK (angka ke-7 sampai ke-12). Periksa "
+                    "NIK dan tanggal lahir pada KTP Anda."
+                ),
+            )
+        if nik and sex and nik_sex(nik) != sex:
+            self.add_error(
+                "sex",
+                _(
+                    "Jenis kelamin tidak cocok dengan NIK: pada NIK perempuan, tanggal lahir "
+                    "ditambah 40. Periksa kembali pilihan Anda dan NIK pada KTP."
+                ),
+            )
+        return data
+
+
+OUTSIDE_SULTRA = "luar"
+
+
+class AddressForm(forms.ModelForm):
+    """Step 2: where the person lives, how to reach them, and a family contact."""
+
+    residence = forms.ChoiceField(label=_("Kabupaten/kota tempat tinggal"))
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "address",
+            "kecamatan",
+            "village",
+            "phone",
+            "email",
+            "family_name",
+            "family_relation",
+            "family_phone",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "family_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+        help_texts = {
+            "address": _("Jalan, nomor rumah, RT/RW."),
+            "phone": _("Contoh: 0812 3456 7890. Disimpan dalam bentuk +62."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residence"].choices = [
+            ("", _("Pilih kabupaten/kota")),
+            *[(str(r.pk), r.name) for r in Region.objects.filter(province_code="74")],
+            (OUTSIDE_SULTRA, _("Di luar Sulawesi Tenggara")),
+        ]
+        applicant = self.instance
+        if applicant.pk:
+            if applicant.lives_outside_region:
+                self.initial["residence"] = OUTSIDE_SULTRA
+            elif applicant.region_id:
+                self.initial["residence"] = str(applicant.region_id)
+        self.order_fields(["address", "residence"])
+        for name in self.Meta.fields:
+            self.fields[name].required = name != "email"
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_family_phone(self):
+        return normalise_phone(self.cleaned_data["family_phone"])
+
+    def clean_residence(self):
+        value = self.cleaned_data["residence"]
+        if value == OUTSIDE_SULTRA:
+            return None
+        return Region.objects.get(pk=value)
+
+    def applicant_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["region"] = self.cleaned_data["residence"]
+        data["lives_outside_region"] = self.cleaned_data["residence"] is None
+        return data
+
+
+class EducationForm(forms.ModelForm):
+    """Step 3: schooling and work experience."""
+
+    class Meta:
+        model = Applicant
+        fields = ["education", "experience"]
+        widgets = {"experience": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "experience": _("Pekerjaan sebelumnya, lama bekerja, dan keahlian. Boleh kosong.")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["education"].required = True
+
+
+class DestinationForm(forms.ModelForm):
+    """Step 4: where and how the person wants to work. A P to P placement needs a P3MI
+    licensed today for that country; household work in a moratorium country is allowed
+    through but flagged for the officers."""
+
+    class Meta:
+        model = Registration
+        fields = [
+            "scheme",
+            "destination_country",
+            "occupation",
+            "employer_type",
+            "p3mi",
+            "training_centre",
+            "clinic",
+        ]
+        widgets = {"scheme": forms.RadioSelect, "employer_type": forms.RadioSelect}
+        help_texts = {
+            "p3mi": _("Wajib untuk skema P to P: perusahaan yang merekrut Anda."),
+            "training_centre": _("Bila sudah tahu tempat pelatihan Anda. Boleh kosong."),
+            "clinic": _("Bila sudah tahu tempat pemeriksaan kesehatan. Boleh kosong."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["scheme", "destination_country", "occupation", "employer_type"]:
+            self.fields[name].required = True
+        self.fields["scheme"].choices = self.fields["scheme"].choices[1:]
+        self.fields["employer_type"].choices = self.fields["employer_type"].choices[1:]
+        self.fields["destination_country"].queryset = Country.objects.all()
+        self.fields["occupation"].queryset = Occupation.objects.all()
+        self.fields["occupation"].label_from_instance = lambda o: (
+            f"{o.name} ({o.get_sector_display()})"
+        )
+        stakeholders = Stakeholder.objects.filter(is_active=True)
+        self.fields["p3mi"].queryset = stakeholders.filter(kind=StakeholderKind.P3MI)
+        self.fields["training_centre"].queryset = stakeholders.filter(
+            kind__in=[StakeholderKind.LPK, StakeholderKind.BLK]
+        )
+        self.fields["clinic"].queryset = stakeholders.filter(kind=StakeholderKind.CLINIC)
+
+    def clean(self):
+        data = super().clean()
+        scheme, p3mi = data.get("scheme"), data.get("p3mi")
+        if scheme == Scheme.P2P:
+            if not p3mi:
+                self.add_error("p3mi", _("Skema P to P memerlukan perusahaan penempatan (P3MI)."))
+            else:
+                problem = p3mi_placement_problem(
+                    p3mi=p3mi, country=data.get("destination_country"), day=timezone.localdate()
+                )
+                if problem:
+                    self.add_error("p3mi", problem)
+        return data
+
+    def moratorium_warning(self) -> bool:
+        probe = Registration(
+            destination_country=self.cleaned_data.get("destination_country"),
+            occupation=self.cleaned_data.get("occupation"),
+            employer_type=self.cleaned_data.get("employer_type") or "",
+        )
+        return moratorium_applies(probe)
+
+
+STEP_FORMS = {
+    "identitas": IdentityForm,
+    "alamat": AddressForm,
+    "pendidikan": EducationForm,
+    "tujuan": DestinationForm,
+}
+
+STEP_TITLES = {
+    "identitas": _("Identitas"),
+    "alamat": _("Alamat dan keluarga"),
+    "pendidikan": _("Pendidikan dan pengalaman"),
+    "tujuan": _("Tujuan dan skema"),
+    "periksa": _("Periksa jawaban"),
+}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pembatalan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+    )
+
+
+class StatusChangeForm(forms.Form):
+    """An officer moves a registration along its path; the choices are the moves the path
+    allows from its current status."""
+
+    to_status = forms.ChoiceField(label=_("Status baru"))
+    reason = forms.CharField(
+        label=_("Alasan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text=_("Wajib untuk perlu perbaikan, dibatalkan, dan ditolak."),
+    )
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[registration.status]
+        self.fields["to_status"].choices = [
+            (value, label) for value, label in RegistrationStatus.choices if value in allowed
+        ]
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Tahapan"), choices=MilestoneKind.choices)
+    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=300)
