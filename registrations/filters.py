@@ -96,9 +96,10 @@ class RegistrationFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
-        if not self.form.cleaned_data.get("status"):
+        chosen = getattr(self.form, "cleaned_data", {})
+        if not chosen.get("status"):
             qs = qs.exclude(status=RegistrationStatus.DRAFT)
-        if not self.form.cleaned_data.get("sort"):
+        if not chosen.get("sort"):
             qs = qs.order_by("-submitted_at", "-id")
         return qs
 

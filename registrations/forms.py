@@ -30,19 +30,23 @@ class DateInput(forms.DateInput):
 class IdentityForm(forms.ModelForm):
     """Step 1: who the person is, exactly as on their KTP."""
 
+    # Longer than 16 so that a NIK typed with spaces reaches clean_nik, which strips them.
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=32,
+        help_text=_("16 angka pada KTP Anda."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
     class Meta:
         model = Applicant
         fields = ["nik", "full_name", "sex", "birthplace", "birth_date", "marital_status"]
         widgets = {
-            "nik": forms.TextInput(
-                attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
-            ),
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "sex": forms.RadioSelect,
             "birth_date": DateInput(attrs={"autocomplete": "bday"}),
         }
         help_texts = {
-            "nik": _("16 angka pada KTP Anda."),
             "full_name": _("Tulis persis seperti pada KTP."),
         }
 
