@@ -51,6 +51,12 @@ def complete_draft(*, user=None, applicant=None, **fields):
     return RegistrationFactory(**defaults)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """These tests sign in many users; a slow password hash proves nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def draft(cpmi_user):
     return complete_draft(user=cpmi_user)
