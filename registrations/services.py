@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import audit_record, model_changes, sequence_next
 
-from .choices import EmployerType, Scheme
+from .choices import ACTIVE_STATUSES, EmployerType, Scheme
 from .choices import RegistrationStatus as S
 from .models import Applicant, DuplicateNikAttempt, Milestone, Registration, StatusChange
 from .selectors import active_registration_with_nik, p3mi_placement_problem
@@ -218,9 +218,14 @@ def registration_save_step(
                 actor=user, action=AuditEvent.Action.CREATE, obj=applicant, request=request
             )
         if registration is None:
-            if applicant.registrations.filter(status__in=list(EDITABLE_STATUSES)).exists():
+            if applicant.registrations.filter(status__in=ACTIVE_STATUSES).exists():
                 raise ValidationError(
-                    _("Anda sudah memiliki pendaftaran yang sedang diisi."), code="exists"
+                    _(
+                        "Anda sudah memiliki pendaftaran yang masih aktif. Lihat statusnya di "
+                        "dasbor; pendaftaran baru dapat dibuat setelah yang lama selesai atau "
+                        "dibatalkan."
+                    ),
+                    code="exists",
                 )
             registration = Registration.objects.create(applicant=applicant, current_step=step)
             created = True

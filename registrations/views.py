@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from bp3mi.permissions import ScopedPermissionMixin
 
 from . import selectors, services
+from .choices import ACTIVE_STATUSES
 from .choices import RegistrationStatus as S
 from .filters import RegistrationFilter
 from .forms import (
@@ -47,6 +48,14 @@ def documents_checklist_url(registration) -> str | None:
     return None
 
 
+def resume_url(registration) -> str:
+    """Where the person continues filling in their registration."""
+    step = registration.current_step if registration.current_step in STEPS else STEPS[0]
+    if step == "periksa":
+        return reverse("registrations:check", kwargs={"pk": registration.pk})
+    return reverse("registrations:step", kwargs={"pk": registration.pk, "step": step})
+
+
 def next_needed(registration) -> dict:
     """What the person should do next, in one sentence, with a link when there is one."""
     status = registration.status
@@ -54,7 +63,7 @@ def next_needed(registration) -> dict:
         step = registration.current_step if registration.current_step in STEPS else STEPS[0]
         return {
             "text": _("Lanjutkan mengisi formulir: %(step)s.") % {"step": STEP_TITLES[step]},
-            "url": reverse("registrations:step", kwargs={"pk": registration.pk, "step": step}),
+            "url": resume_url(registration),
             "link": _("Lanjutkan pendaftaran"),
         }
     if status == S.NEEDS_CORRECTION:
@@ -143,6 +152,8 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not self.has_permission():
             return self.handle_no_permission()
+        if self.step == "periksa" and "pk" in kwargs:
+            return redirect("registrations:check", pk=kwargs["pk"])
         if self.step not in STEP_FORMS:
             raise Http404
         if "pk" in kwargs:
@@ -155,9 +166,10 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
         else:
             current = selectors.registration_of_user(user=request.user)
             if current is not None and current.status in EDITABLE_STATUSES:
-                return redirect(
-                    "registrations:step", pk=current.pk, step=current.current_step or "identitas"
-                )
+                return redirect(resume_url(current))
+            if current is not None and current.status in ACTIVE_STATUSES:
+                messages.info(request, _("Anda sudah memiliki pendaftaran yang masih aktif."))
+                return redirect("registrations:timeline", pk=current.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None):

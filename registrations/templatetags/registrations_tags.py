@@ -13,3 +13,11 @@ def cpmi_registration(context):
     if user is None:
         return None
     return registration_of_user(user=user)
+
+
+@register.simple_tag
+def registration_resume_url(registration):
+    """Where the person continues filling in this registration."""
+    from registrations.views import resume_url
+
+    return resume_url(registration)

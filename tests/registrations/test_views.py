@@ -444,3 +444,44 @@ def test_drafts_of_other_people_stay_out_of_the_officer_list_by_default(client, 
     assert reg.get_absolute_url() not in page
     page = client.get(reverse("registrations:list"), {"status": S.DRAFT}).content.decode()
     assert reg.get_absolute_url() in page
+
+
+def test_a_person_with_an_active_registration_cannot_start_a_second(client, cpmi_user, submitted):
+    login(client, cpmi_user)
+    response = client.get(reverse("registrations:new"))
+    assert response.url == reverse("registrations:timeline", kwargs={"pk": submitted.pk})
+    response = client.post(reverse("registrations:new"), STEP_DATA["identitas"])
+    assert response.status_code == 302
+    assert Registration.objects.filter(applicant__user=cpmi_user).count() == 1
+
+
+def test_after_withdrawal_a_person_may_register_again(client, cpmi_user, submitted):
+    from registrations.services import registration_transition
+
+    registration_transition(registration=submitted, to_status=S.WITHDRAWN, by=cpmi_user, reason="x")
+    login(client, cpmi_user)
+    assert client.get(reverse("registrations:start")).status_code == 200
+    data = {**STEP_DATA["identitas"], "nik": submitted.applicant.nik}
+    data["sex"] = submitted.applicant.sex
+    data["birth_date"] = submitted.applicant.birth_date.isoformat()
+    response = client.post(reverse("registrations:new"), data)
+    assert response.status_code == 302
+    assert Registration.objects.filter(applicant__user=cpmi_user, status=S.DRAFT).count() == 1
+
+
+def test_a_draft_with_every_step_done_resumes_at_the_check_page(client, cpmi_user, draft):
+    login(client, cpmi_user)
+    check = reverse("registrations:check", kwargs={"pk": draft.pk})
+    assert check in client.get(reverse("dashboard")).content.decode()
+    assert client.get(reverse("registrations:new")).url == check
+    assert client.get(reverse("registrations:start")).url == reverse(
+        "registrations:timeline", kwargs={"pk": draft.pk}
+    )
+
+
+def test_a_draft_with_an_unknown_resume_point_starts_at_the_first_step(client, cpmi_user):
+    reg = complete_draft(user=cpmi_user, current_step="identity")
+    login(client, cpmi_user)
+    first = reverse("registrations:step", kwargs={"pk": reg.pk, "step": "identitas"})
+    assert client.get(reverse("registrations:new")).url == first
+    assert client.get(first).status_code == 200
