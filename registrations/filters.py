@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, Region
@@ -92,6 +91,11 @@ class RegistrationFilter(django_filters.FilterSet):
             *[(str(r.pk), r.name) for r in Region.objects.filter(province_code="74")],
             (OUTSIDE_SULTRA, _("Di luar Sulawesi Tenggara")),
         ]
+        # Plain Bootstrap classes: the list is rendered without crispy, it is the page
+        # officers open most.
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
     @property
     def qs(self):
@@ -112,7 +116,7 @@ class RegistrationFilter(django_filters.FilterSet):
             return queryset.filter(applicant__nik=compact)
         if value.upper().startswith("REG-"):
             return queryset.filter(number=value.upper())
-        return queryset.filter(Q(applicant__full_name__icontains=value) | Q(number__iexact=value))
+        return queryset.filter(applicant__full_name__icontains=value)
 
     def filter_region(self, queryset, name, value):
         if value == OUTSIDE_SULTRA:
