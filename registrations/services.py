@@ -350,7 +350,7 @@ def registration_submit(
         raise _duplicate_nik_error()
     with transaction.atomic():
         locked = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("applicant", "destination_country", "occupation", "p3mi")
             .get(pk=registration.pk)
         )
