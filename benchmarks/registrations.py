@@ -3,12 +3,14 @@
 Not part of the test suite. Run with the project's virtualenv against PostgreSQL:
 
     .venv/bin/python benchmarks/registrations.py            # 100,000 registrations
+    make benchmark                                          # every script under benchmarks/
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bp3mi_bench \
         .venv/bin/python benchmarks/registrations.py --registrations 100000 --runs 25
 
-It creates the database if needed, migrates it, tops it up to N synthetic registrations with
-`manage.py seed_demo --registrations N`, gives the demo CPMI one of them (with its history),
-then times each page with Django's test Client: median and spread of the server time over
+With DATABASE_URL pointing at PostgreSQL it uses a database named bp3mi_bench on that same
+server (BENCH_DATABASE_URL names another). It creates the database if needed, migrates it,
+tops it up to N synthetic registrations with `manage.py seed_demo --registrations N`, gives
+the demo CPMI one of them (with its history), then times each page with Django's test Client: median and spread of the server time over
 repeated runs, and the queries each page makes (CaptureQueriesContext). The Django admin
 changelist of the same model, on the same data, is measured as the reference.
 """
@@ -25,6 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bp3mi_bench"
+
+
+def bench_url(database_url: str) -> str:
+    """The dedicated benchmark database: bp3mi_bench on the PostgreSQL server of
+    DATABASE_URL when that is PostgreSQL (never the database itself), else the local one."""
+    if not database_url.startswith("postgres"):
+        return DEFAULT_URL
+    return urlparse(database_url)._replace(path="/bp3mi_bench").geturl()
 
 
 def ensure_database(url: str) -> None:
@@ -77,7 +87,7 @@ def main() -> None:
     parser.add_argument("--skip-seed", action="store_true")
     args = parser.parse_args()
 
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    url = os.environ.get("BENCH_DATABASE_URL") or bench_url(os.environ.get("DATABASE_URL", ""))
     if not url.startswith("postgres"):
         sys.exit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
     ensure_database(url)

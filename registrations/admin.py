@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Applicant, Milestone, Occupation, Registration, StatusChange
+from .models import (
+    Applicant,
+    DuplicateNikAttempt,
+    Milestone,
+    Occupation,
+    Registration,
+    StatusChange,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -13,6 +20,13 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     raw_id_fields = ["changed_by"]
+
+
+class DuplicateNikAttemptInline(admin.TabularInline):
+    model = DuplicateNikAttempt
+    extra = 0
+    raw_id_fields = ["attempted_by"]
+    readonly_fields = ["attempted_by", "attempted_at"]
 
 
 @admin.register(Registration)
@@ -31,7 +45,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["applicant", "destination_country", "p3mi"]
     raw_id_fields = ["applicant", "p3mi", "training_centre", "clinic"]
     date_hierarchy = "submitted_at"
-    inlines = [StatusChangeInline, MilestoneInline]
+    inlines = [StatusChangeInline, MilestoneInline, DuplicateNikAttemptInline]
 
 
 @admin.register(Applicant)
