@@ -29,7 +29,7 @@ def registration_scope(*, user: User) -> QuerySet[Registration]:
 
 def registration_list(*, user: User) -> QuerySet[Registration]:
     """The officers' list: the user's scope with every relation a row shows, in one query.
-    Drafts are the person's own unfinished work and stay out unless asked for by status."""
+    (`RegistrationFilter` leaves drafts out unless they are asked for by status.)"""
     return registration_scope(user=user).select_related(
         "applicant", "applicant__region", "destination_country", "occupation", "p3mi"
     )
