@@ -21,7 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -159,7 +159,16 @@ def main() -> None:
             officer_client,
             f"/petugas/pendaftaran/?q={mine.applicant.nik}",
         ),
-        ("Officer list, search by name", officer_client, f"/petugas/pendaftaran/?q={name}"),
+        (
+            "Officer list, search by full name",
+            officer_client,
+            f"/petugas/pendaftaran/?q={quote(mine.applicant.full_name)}",
+        ),
+        (
+            "Officer list, search by a first name alone (thousands match)",
+            officer_client,
+            f"/petugas/pendaftaran/?q={name}",
+        ),
         ("Officer detail (with view log)", officer_client, f"/petugas/pendaftaran/{mine.pk}/"),
         ("CPMI dashboard (/dasbor/)", cpmi_client, "/dasbor/"),
         ("CPMI timeline", cpmi_client, f"/pendaftaran/{mine.pk}/"),
