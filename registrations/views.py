@@ -189,6 +189,7 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
             step_number=STEPS.index(self.step) + 1,
             step_count=len(STEPS),
             step_title=STEP_TITLES[self.step],
+            previous_step=STEPS[STEPS.index(self.step) - 1] if self.step != STEPS[0] else None,
             back_to_check=self.request.GET.get("kembali") == "periksa"
             or self.request.POST.get("kembali") == "periksa",
         )
