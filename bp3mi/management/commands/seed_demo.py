@@ -394,7 +394,7 @@ class Command(BaseCommand):
                             flag_moratorium=occupation.is_household
                             and country.household_moratorium,
                             submitted_at=submitted,
-                            current_step="check" if submitted else "identity",
+                            current_step="periksa" if submitted else "identitas",
                         )
                     )
                 Registration.objects.bulk_create(registrations, batch_size=BATCH)
