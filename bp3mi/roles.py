@@ -58,6 +58,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "stakeholders.view_licence",
         "stakeholders.add_licence",
         "stakeholders.change_licence",
+        "stakeholders.add_sip2mi",
+        "stakeholders.change_sip2mi",
     ],
     ADMIN: ["*"],
 }

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -272,6 +273,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "bp3mi.tasks.worker_heartbeat", "schedule": 60.0},
+    # Daily at 00:05 office time: licences past their expiry date become expired.
+    "stakeholders-licence-expiry": {
+        "task": "stakeholders.tasks.licence_expiry_sweep",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # --- Front end and security headers ------------------------------------------------------------

@@ -37,6 +37,7 @@ urlpatterns = [
     path("akun/", include(auth_patterns)),
     path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
     path("audit/", views.AuditEventListView.as_view(), name="audit_list"),
+    path("", include("stakeholders.urls")),
     path("healthz", views.HealthView.as_view(), name="healthz"),
     path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -33,3 +33,21 @@ class OfficeType(models.TextChoices):
 class OfficeLevel(models.TextChoices):
     PROVINCE = "provinsi", _("Provinsi")
     REGENCY = "kabkota", _("Kabupaten/kota")
+
+
+class CheckOutcome(models.TextChoices):
+    """The answers of "Cek P3MI": may this company recruit today?"""
+
+    VALID = "valid", _("Izin berlaku: boleh merekrut")
+    EXPIRED = "kedaluwarsa", _("Izin kedaluwarsa: tidak boleh merekrut")
+    SUSPENDED = "dibekukan", _("Izin dibekukan: tidak boleh merekrut")
+    REVOKED = "dicabut", _("Izin dicabut: tidak boleh merekrut")
+    NOT_FOUND = "tidak_ditemukan", _("Tidak ditemukan")
+
+
+# The licence whose status says whether a stakeholder of that kind may operate.
+MAIN_LICENCE_KIND = {
+    StakeholderKind.P3MI: LicenceKind.SIP3MI,
+    StakeholderKind.LPK: LicenceKind.LPK_LICENCE,
+    StakeholderKind.CLINIC: LicenceKind.CLINIC_DESIGNATION,
+}

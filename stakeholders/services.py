@@ -1,0 +1,276 @@
+"""Writes on the directory. Each service is one transaction, locks what it changes, returns
+early when nothing changes, and records who changed what in the audit trail.
+
+Every event is recorded against the stakeholder (also for its licences and SIP2MI), so the
+stakeholder's page shows one history. A licence's `status` follows its expiry date: saving
+an active licence whose date has passed stores it as expired, and extending an expired one
+makes it active again; suspension and revocation are left as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from bp3mi.models import AuditEvent, User
+from bp3mi.services import audit_record, model_changes
+
+from .choices import LicenceStatus
+from .models import Licence, Sip2mi, Stakeholder, Vocation
+
+SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, *, prefix: str = "") -> dict[str, Any]:
+    """The concrete fields of `obj` as JSON-ready values (foreign keys as their ids)."""
+    data = {
+        f"{prefix}{f.name}": _plain(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.name not in SKIPPED_FIELDS and f.name != "stakeholder"
+    }
+    if isinstance(obj, Stakeholder) and obj.pk:
+        data["vocations"] = sorted(v.name for v in obj.vocations.all())
+    return data
+
+
+def _assign(obj: models.Model, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def stakeholder_create(
+    *,
+    by: User | None,
+    fields: dict[str, Any],
+    vocations: Iterable[Vocation] = (),
+    request: HttpRequest | None = None,
+) -> Stakeholder:
+    """Add a stakeholder to the directory."""
+    with transaction.atomic():
+        stakeholder = Stakeholder(**fields)
+        stakeholder.full_clean()
+        stakeholder.save()
+        stakeholder.vocations.set(vocations)
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.CREATE,
+            obj=stakeholder,
+            message="Ditambahkan ke direktori",
+            changes=model_changes({}, snapshot(stakeholder)),
+            request=request,
+        )
+    return stakeholder
+
+
+def stakeholder_update(
+    *,
+    stakeholder: Stakeholder,
+    by: User | None,
+    fields: dict[str, Any],
+    vocations: Iterable[Vocation] | None = None,
+    request: HttpRequest | None = None,
+) -> Stakeholder:
+    """Change a stakeholder's fields (and vocations, when given). Nothing that differs: no
+    write and no audit event."""
+    with transaction.atomic():
+        locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
+        before = snapshot(locked)
+        _assign(locked, fields)
+        after = {**snapshot(locked), "vocations": before["vocations"]}
+        if vocations is not None:
+            after["vocations"] = sorted(v.name for v in vocations)
+        changes = model_changes(before, after)
+        if not changes:
+            return locked
+        locked.full_clean()
+        locked.save()
+        if vocations is not None and "vocations" in changes:
+            locked.vocations.set(vocations)
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=locked,
+            message="Data diubah",
+            changes=changes,
+            request=request,
+        )
+    return locked
+
+
+def stakeholder_set_active(
+    *, stakeholder: Stakeholder, by: User | None, active: bool, request: HttpRequest | None = None
+) -> Stakeholder:
+    """Deactivate (hide from the public directory and Cek P3MI) or reactivate a stakeholder.
+    Its licences and history stay."""
+    with transaction.atomic():
+        locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
+        if locked.is_active == active:
+            return locked
+        locked.is_active = active
+        locked.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.STATUS,
+            obj=locked,
+            message="Diaktifkan kembali" if active else "Dinonaktifkan",
+            changes={"is_active": [not active, active]},
+            request=request,
+        )
+    return locked
+
+
+def licence_status_for_expiry(
+    status: str, expires_on: datetime.date | None, day: datetime.date
+) -> str:
+    """The status an active or expired licence should hold on `day` given its expiry date."""
+    if status == LicenceStatus.ACTIVE and expires_on and expires_on < day:
+        return LicenceStatus.EXPIRED
+    if status == LicenceStatus.EXPIRED and (expires_on is None or expires_on >= day):
+        return LicenceStatus.ACTIVE
+    return status
+
+
+def licence_save(
+    *,
+    stakeholder: Stakeholder,
+    by: User | None,
+    fields: dict[str, Any],
+    licence: Licence | None = None,
+    request: HttpRequest | None = None,
+) -> Licence:
+    """Add a licence to a stakeholder, or change one of its licences."""
+    day = timezone.localdate()
+    with transaction.atomic():
+        Stakeholder.objects.select_for_update().filter(pk=stakeholder.pk).first()
+        if licence is None:
+            locked = Licence(stakeholder=stakeholder)
+            before: dict[str, Any] = {}
+        else:
+            locked = Licence.objects.select_for_update().get(pk=licence.pk, stakeholder=stakeholder)
+            before = snapshot(locked, prefix="izin.")
+        _assign(locked, fields)
+        locked.status = licence_status_for_expiry(locked.status, locked.expires_on, day)
+        changes = model_changes(before, snapshot(locked, prefix="izin."))
+        if not changes:
+            return locked
+        locked.full_clean()
+        locked.save()
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+            obj=stakeholder,
+            message=f"Izin {locked} {'diubah' if before else 'ditambahkan'}",
+            changes=changes,
+            request=request,
+        )
+    return locked
+
+
+def sip2mi_save(
+    *,
+    stakeholder: Stakeholder,
+    by: User | None,
+    fields: dict[str, Any],
+    sip2mi: Sip2mi | None = None,
+    request: HttpRequest | None = None,
+) -> Sip2mi:
+    """Add a SIP2MI (destination country permit) to a P3MI, or change one of its SIP2MI."""
+    with transaction.atomic():
+        Stakeholder.objects.select_for_update().filter(pk=stakeholder.pk).first()
+        if sip2mi is None:
+            locked = Sip2mi(stakeholder=stakeholder)
+            before: dict[str, Any] = {}
+        else:
+            locked = Sip2mi.objects.select_for_update().get(pk=sip2mi.pk, stakeholder=stakeholder)
+            before = snapshot(locked, prefix="sip2mi.")
+        _assign(locked, fields)
+        changes = model_changes(before, snapshot(locked, prefix="sip2mi."))
+        if not changes:
+            return locked
+        locked.full_clean()
+        locked.save()
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+            obj=stakeholder,
+            message=f"SIP2MI {locked.country} {'diubah' if before else 'ditambahkan'}",
+            changes=changes,
+            request=request,
+        )
+    return locked
+
+
+def licences_expire(*, day: datetime.date | None = None) -> list[int]:
+    """Mark as expired every active licence whose expiry date is before `day` (today by
+    default). Returns the ids it changed; a second run on the same day changes nothing."""
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        due = list(
+            Licence.objects.select_for_update(of=("self",))
+            .filter(status=LicenceStatus.ACTIVE, expires_on__lt=day)
+            .select_related("stakeholder")
+            .order_by("pk")
+        )
+        for licence in due:
+            licence.status = LicenceStatus.EXPIRED
+            licence.save(update_fields=["status"])
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.STATUS,
+                obj=licence.stakeholder,
+                message=f"Izin {licence} kedaluwarsa pada {licence.expires_on:%d/%m/%Y}",
+                changes={"izin.status": [LicenceStatus.ACTIVE, LicenceStatus.EXPIRED]},
+            )
+    return [licence.pk for licence in due]
+
+
+def stakeholder_import(
+    *, preview, by: User | None, request: HttpRequest | None = None
+) -> tuple[int, int]:
+    """Write a validated import preview (`importing.ImportPreview`): every row or none.
+    Returns (created, updated)."""
+    if not preview.is_valid:
+        raise ValueError("Only a preview without errors can be imported.")
+    created = updated = 0
+    with transaction.atomic():
+        for row in preview.rows:
+            if row.instance is None:
+                stakeholder = stakeholder_create(
+                    by=by,
+                    fields=row.stakeholder_fields,
+                    vocations=row.vocations or (),
+                    request=request,
+                )
+                created += 1
+            else:
+                stakeholder = stakeholder_update(
+                    stakeholder=row.instance,
+                    by=by,
+                    fields=row.stakeholder_fields,
+                    vocations=row.vocations,
+                    request=request,
+                )
+                updated += 1
+            if row.licence_fields is not None:
+                licence_save(
+                    stakeholder=stakeholder,
+                    by=by,
+                    fields=row.licence_fields,
+                    licence=row.licence_instance,
+                    request=request,
+                )
+    return created, updated
