@@ -22,7 +22,14 @@ from bp3mi.services import audit_record
 
 from . import exporting
 from .filters import StaffStakeholderFilter, StakeholderFilter
-from .forms import CheckForm, ImportForm, LicenceForm, Sip2miForm, StakeholderForm
+from .forms import (
+    LICENCE_KINDS,
+    CheckForm,
+    ImportForm,
+    LicenceForm,
+    Sip2miForm,
+    StakeholderForm,
+)
 from .importing import COLUMNS, MAX_BYTES, ImportFileError, import_preview
 from .selectors import (
     EXPIRING_WITHIN_DAYS,
@@ -78,6 +85,9 @@ class StakeholderListView(QueryStringMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         _annotate_licences(context["object_list"])
+        context["filtered"] = any(
+            self.request.GET.get(name) for name in context["filter"].form.fields if name != "q"
+        )
         return context
 
 
@@ -117,6 +127,7 @@ class StakeholderDetailView(DetailView):
         context["licence"] = main_licence(stakeholder)
         context["countries"] = valid_countries(stakeholder)
         context["staff_view"] = self.is_staff_view
+        context["holds_licences"] = bool(LICENCE_KINDS.get(stakeholder.kind))
         if self.is_staff_view:
             context["history"] = stakeholder_history(stakeholder=stakeholder)[:50]
         return context

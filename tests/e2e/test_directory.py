@@ -59,10 +59,13 @@ def test_a_visitor_searches_the_directory_and_opens_a_p3mi(phone_page, directory
     page = phone_page
     page.goto("/direktori/")
     assert axe_violations(page) == []
+    page.get_by_text("Saring menurut jenis").click()
     page.get_by_label("Jenis").select_option("p3mi")
     page.get_by_label("Cari nama").fill("lia center")
     page.get_by_role("button", name="Cari").click()
     expect(page.get_by_role("status")).to_contain_text("1 hasil")
+    # The filters in use stay open after the search.
+    expect(page.get_by_label("Jenis")).to_have_value("p3mi")
     page.get_by_role("link", name="PT. Lia Center Utama").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("PT. Lia Center Utama")
     expect(page.get_by_text("perusahaan ini boleh merekrut")).to_be_visible()
