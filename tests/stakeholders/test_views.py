@@ -325,3 +325,16 @@ def test_staff_export_follows_the_filters_and_is_audited(client, staf_data, p3mi
     names = [r["nama"] for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))]
     assert set(names) == {p3mi.name, inactive.name}
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, actor=staf_data).count() == 2
+
+
+def test_detail_query_count_does_not_grow_with_history_or_registrations(
+    client, staf_data, p3mi, django_assert_max_num_queries
+):
+    for n in range(10):
+        RegistrationFactory(p3mi=p3mi, status=RegistrationStatus.DEPARTED)
+        Sip2miFactory(stakeholder=p3mi)
+        LicenceFactory(stakeholder=p3mi, kind="kantor_cabang", number=f"UJI/CABANG/{n}")
+    client.force_login(staf_data)
+    with django_assert_max_num_queries(14):
+        response = client.get(p3mi.get_absolute_url())
+    assert response.context["stakeholder"].departed_count == 10
