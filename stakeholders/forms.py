@@ -46,6 +46,19 @@ COMMON_FIELDS = [
 ]
 
 
+class DatabaseCheckMixin:
+    """Without `check_against_database`, the model validation that would query the
+    database once per form (unique and check constraints, foreign-key existence) is
+    skipped: the importer does those checks for a whole file in a few queries, and the
+    form's own `clean` checks the dates."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if not self.check_against_database:
+            exclude |= self.database_checked_fields
+        return exclude
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -53,7 +66,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(DatabaseCheckMixin, forms.ModelForm):
+    # The importer checks NIB uniqueness for a whole file at once and turns this off.
+    check_against_database = True
+    database_checked_fields = {"nib", "region"}
+
     class Meta:
         model = Stakeholder
         fields = [*COMMON_FIELDS, *KIND_FIELDS]
@@ -107,7 +124,11 @@ class StakeholderForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "vocations"}
 
 
-class LicenceForm(forms.ModelForm):
+class LicenceForm(DatabaseCheckMixin, forms.ModelForm):
+    # The importer matches licence numbers for a whole file at once and turns this off.
+    check_against_database = True
+    database_checked_fields = {"number", "issued_on", "expires_on"}
+
     class Meta:
         model = Licence
         fields = ["kind", "number", "issued_on", "expires_on", "status", "issuer", "note"]
@@ -129,7 +150,7 @@ class LicenceForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         number, kind = cleaned.get("number"), cleaned.get("kind")
-        if number and kind:
+        if number and kind and self.check_against_database:
             clash = Licence.objects.filter(kind=kind, number__iexact=number.strip())
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)

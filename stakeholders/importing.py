@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from django.db.models.functions import Lower
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ from .forms import LicenceForm, StakeholderForm
 from .models import Licence, Stakeholder, Vocation
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 1000
 ALLOWED_EXTENSIONS = {".csv", ".xlsx"}
 
 # (column, model field) in file order; export writes them, import reads them.
@@ -248,15 +249,52 @@ def _choice(column: str, text: str) -> tuple[str, str | None]:
     }
 
 
-class _Lookups:
-    """Regions and vocations loaded once per file."""
+class _ImportStakeholderForm(StakeholderForm):
+    check_against_database = False
 
-    def __init__(self):
+
+class _ImportLicenceForm(LicenceForm):
+    check_against_database = False
+
+
+def _chunks(values, size=500):
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class _Lookups:
+    """What a file's rows are matched against, loaded once per file in a few queries:
+    regions, vocations, and the licences, NIBs and names the file mentions."""
+
+    def __init__(self, table: list[dict[str, str]]):
         self.regions: dict[str, int] = {}
         for region in Region.objects.all():
             for key in (region.name, region.code_kemendagri, region.code_bps):
                 self.regions[key.lower()] = region.pk
         self.vocations = {v.name.lower(): v for v in Vocation.objects.all()}
+        numbers = {v["nomor_izin"].lower() for v in table if v.get("nomor_izin")}
+        nibs = {v["nib"] for v in table if v.get("nib")}
+        names = {v["nama"].lower() for v in table if v.get("nama")}
+        holders = Stakeholder.objects.prefetch_related("vocations")
+        self.licences: dict[tuple[str, str], Licence] = {}
+        for chunk in _chunks(numbers):
+            found = (
+                Licence.objects.annotate(lower_number=Lower("number"))
+                .filter(lower_number__in=chunk)
+                .select_related("stakeholder")
+                .prefetch_related("stakeholder__vocations")
+            )
+            for licence in found:
+                self.licences[(licence.kind, licence.number.lower())] = licence
+        self.by_nib: dict[str, Stakeholder] = {}
+        for chunk in _chunks(nibs):
+            self.by_nib.update({s.nib: s for s in holders.filter(nib__in=chunk)})
+        self.by_name: dict[tuple[str, str], Stakeholder] = {}
+        for chunk in _chunks(names):
+            found = holders.annotate(lower_name=Lower("name")).filter(lower_name__in=chunk)
+            for stakeholder in found.order_by("pk"):
+                self.by_name.setdefault((stakeholder.kind, stakeholder.name.lower()), stakeholder)
 
 
 def _error_messages(form, columns: dict[str, str]) -> list[str]:
@@ -272,7 +310,7 @@ def _error_messages(form, columns: dict[str, str]) -> list[str]:
     return messages
 
 
-def _match(row: ImportRow, kind: str, licence_kind: str, seen: dict) -> None:
+def _match(row: ImportRow, kind: str, licence_kind: str, seen: dict, lookups: _Lookups) -> None:
     """Find the existing stakeholder (and licence) this row describes, and catch rows of the
     same file that describe the same thing twice."""
     values = row.values
@@ -286,11 +324,7 @@ def _match(row: ImportRow, kind: str, licence_kind: str, seen: dict) -> None:
                 % {"number": number, "line": seen[key]}
             )
         seen.setdefault(key, row.line)
-        row.licence_instance = (
-            Licence.objects.filter(kind=licence_kind, number__iexact=number)
-            .select_related("stakeholder")
-            .first()
-        )
+        row.licence_instance = lookups.licences.get((licence_kind, number.lower()))
         by_licence = row.licence_instance.stakeholder if row.licence_instance else None
     if nib:
         key = ("nib", nib)
@@ -299,7 +333,7 @@ def _match(row: ImportRow, kind: str, licence_kind: str, seen: dict) -> None:
                 _("NIB %(nib)s sudah dipakai di baris %(line)d.") % {"nib": nib, "line": seen[key]}
             )
         seen.setdefault(key, row.line)
-        by_nib = Stakeholder.objects.filter(nib=nib).first()
+        by_nib = lookups.by_nib.get(nib)
     if by_licence and by_nib and by_licence.pk != by_nib.pk:
         row.errors.append(
             _("Nomor izin milik %(a)s, tetapi NIB milik %(b)s.")
@@ -314,7 +348,7 @@ def _match(row: ImportRow, kind: str, licence_kind: str, seen: dict) -> None:
                 % {"name": values["nama"], "line": seen[key]}
             )
         seen.setdefault(key, row.line)
-        row.instance = Stakeholder.objects.filter(kind=kind, name__iexact=values["nama"]).first()
+        row.instance = lookups.by_name.get((kind, values["nama"].lower()))
     if row.instance is not None:
         key = ("stakeholder", row.instance.pk)
         if key in seen and seen[key] != row.line:
@@ -343,7 +377,7 @@ def _validate_row(row: ImportRow, lookups: _Lookups, seen: dict) -> None:
         licence_kind = licence_kind or MAIN_LICENCE_KIND.get(kind, "")
         if error:
             row.errors.append(error)
-    _match(row, kind, licence_kind, seen)
+    _match(row, kind, licence_kind, seen, lookups)
 
     # Columns the file leaves out keep their stored values.
     data: dict[str, Any] = {}
@@ -388,7 +422,7 @@ def _validate_row(row: ImportRow, lookups: _Lookups, seen: dict) -> None:
         data[field_name] = text
     data["kind"] = kind
 
-    form = StakeholderForm(data=data, instance=row.instance)
+    form = _ImportStakeholderForm(data=data, instance=row.instance)
     columns = {f: c for c, f in STAKEHOLDER_COLUMNS}
     if form.is_valid():
         row.stakeholder_fields = form.service_fields()
@@ -429,7 +463,7 @@ def _validate_licence(row: ImportRow, kind: str, licence_kind: str) -> None:
         row.errors.append(_("kolom jenis_izin: wajib diisi untuk jenis ini."))
         return
     holder = row.instance or Stakeholder(kind=kind)
-    form = LicenceForm(data=data, instance=instance, stakeholder=holder)
+    form = _ImportLicenceForm(data=data, instance=instance, stakeholder=holder)
     if form.is_valid():
         row.licence_instance = instance
         row.licence_fields = dict(form.cleaned_data)
@@ -440,7 +474,7 @@ def _validate_licence(row: ImportRow, kind: str, licence_kind: str) -> None:
 def import_preview(*, name: str, content: bytes) -> ImportPreview:
     """Read and validate a file; raises ImportFileError for a file that cannot be read."""
     table = read_table(name=name, content=content)
-    lookups = _Lookups()
+    lookups = _Lookups(table)
     seen: dict = {}
     rows = []
     for index, values in enumerate(table, start=2):

@@ -35,16 +35,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(obj: models.Model, *, prefix: str = "") -> dict[str, Any]:
-    """The concrete fields of `obj` as JSON-ready values (foreign keys as their ids)."""
+def snapshot(
+    obj: models.Model, *, prefix: str = "", vocations: Iterable[Vocation] | None = None
+) -> dict[str, Any]:
+    """The concrete fields of `obj` as JSON-ready values (foreign keys as their ids); for a
+    stakeholder also its vocations (read from the database unless given)."""
     data = {
         f"{prefix}{f.name}": _plain(getattr(obj, f.attname))
         for f in obj._meta.concrete_fields
         if f.name not in SKIPPED_FIELDS and f.name != "stakeholder"
     }
     if isinstance(obj, Stakeholder) and obj.pk:
-        data["vocations"] = sorted(v.name for v in obj.vocations.all())
+        chosen = obj.vocations.all() if vocations is None else vocations
+        data["vocations"] = sorted(v.name for v in chosen)
     return data
+
+
+# Foreign keys are left to the database's own constraint: checking that a region or the
+# stakeholder exists would cost a query per save, and a form has already chosen them.
+FULL_CLEAN_EXCLUDE = {"region", "stakeholder"}
 
 
 def _assign(obj: models.Model, fields: dict[str, Any]) -> None:
@@ -61,16 +70,18 @@ def stakeholder_create(
 ) -> Stakeholder:
     """Add a stakeholder to the directory."""
     with transaction.atomic():
+        vocations = list(vocations)
         stakeholder = Stakeholder(**fields)
-        stakeholder.full_clean()
+        stakeholder.full_clean(exclude=FULL_CLEAN_EXCLUDE)
         stakeholder.save()
-        stakeholder.vocations.set(vocations)
+        if vocations:
+            stakeholder.vocations.set(vocations)
         audit_record(
             actor=by,
             action=AuditEvent.Action.CREATE,
             obj=stakeholder,
             message="Ditambahkan ke direktori",
-            changes=model_changes({}, snapshot(stakeholder)),
+            changes=model_changes({}, snapshot(stakeholder, vocations=vocations)),
             request=request,
         )
     return stakeholder
@@ -96,7 +107,7 @@ def stakeholder_update(
         changes = model_changes(before, after)
         if not changes:
             return locked
-        locked.full_clean()
+        locked.full_clean(exclude=FULL_CLEAN_EXCLUDE)
         locked.save()
         if vocations is not None and "vocations" in changes:
             locked.vocations.set(vocations)
@@ -167,7 +178,7 @@ def licence_save(
         changes = model_changes(before, snapshot(locked, prefix="izin."))
         if not changes:
             return locked
-        locked.full_clean()
+        locked.full_clean(exclude=FULL_CLEAN_EXCLUDE)
         locked.save()
         audit_record(
             actor=by,

@@ -217,3 +217,9 @@ def test_preview_without_an_upload_goes_back_to_the_upload_page(client, staf_dat
     client.force_login(staf_data)
     response = client.get(url)
     assert response.status_code == 302 and response["Location"] == reverse("stakeholders:import")
+
+
+def test_a_file_with_too_many_rows_is_refused_before_any_row_is_checked():
+    text = "jenis,nama\n" + "p3mi,PT. Banyak\n" * 1001
+    with pytest.raises(ImportFileError, match="lebih dari 1000 baris"):
+        preview(text)
