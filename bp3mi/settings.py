@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stakeholders.tasks.licence_expiry_sweep",
         "schedule": crontab(hour=0, minute=5),
     },
+    "stakeholders-import-uploads": {
+        "task": "stakeholders.tasks.import_uploads_sweep",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 
 # --- Front end and security headers ------------------------------------------------------------

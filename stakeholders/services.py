@@ -249,6 +249,27 @@ def licences_expire(*, day: datetime.date | None = None) -> list[int]:
     return [licence.pk for licence in due]
 
 
+IMPORT_DIRECTORY = "imports/stakeholders"
+
+
+def import_uploads_discard(*, older_than: datetime.timedelta) -> int:
+    """Delete uploaded import files left waiting for confirmation longer than `older_than`
+    (a preview abandoned without confirming or cancelling). Returns how many were deleted."""
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(IMPORT_DIRECTORY):
+        return 0
+    cutoff = timezone.now() - older_than
+    _dirs, files = default_storage.listdir(IMPORT_DIRECTORY)
+    deleted = 0
+    for name in files:
+        path = f"{IMPORT_DIRECTORY}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
+
+
 def stakeholder_import(
     *, preview, by: User | None, request: HttpRequest | None = None
 ) -> tuple[int, int]:

@@ -44,6 +44,7 @@ from .selectors import (
     valid_countries,
 )
 from .services import (
+    IMPORT_DIRECTORY,
     licence_save,
     sip2mi_save,
     stakeholder_create,
@@ -358,7 +359,6 @@ class LicenceExpiringListView(ScopedPermissionMixin, ListView):
 # --- Import -----------------------------------------------------------------------------------
 
 IMPORT_SESSION_KEY = "stakeholder_import"
-IMPORT_DIRECTORY = "imports/stakeholders"
 
 
 class ImportMixin(ScopedPermissionMixin):

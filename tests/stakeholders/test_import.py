@@ -1,6 +1,7 @@
 import datetime
 import io
 import os
+import time
 import zipfile
 
 import pytest
@@ -14,6 +15,7 @@ from stakeholders.choices import LicenceStatus, StakeholderKind
 from stakeholders.importing import ImportFileError, import_preview
 from stakeholders.models import Licence, Stakeholder, Vocation
 from stakeholders.services import stakeholder_import
+from stakeholders.tasks import import_uploads_sweep
 from tests.factories import LicenceFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +32,18 @@ GOOD_CSV = "\n".join(
         "blk,BLK Uji Impor,Kota Kendari,,,,Pengelasan,,,",
     ]
 )
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Uploaded files of these tests go to a temporary directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -223,3 +237,15 @@ def test_a_file_with_too_many_rows_is_refused_before_any_row_is_checked():
     text = "jenis,nama\n" + "p3mi,PT. Banyak\n" * 1001
     with pytest.raises(ImportFileError, match="lebih dari 1000 baris"):
         preview(text)
+
+
+def test_abandoned_preview_files_are_swept_after_a_day(client, staf_data):
+    client.force_login(staf_data)
+    upload(client, GOOD_CSV.encode(), "direktori.csv")
+    path = client.session["stakeholder_import"]["path"]
+    assert import_uploads_sweep() == 0 and default_storage.exists(path)
+    day_old = time.time() - 25 * 3600
+    os.utime(default_storage.path(path), (day_old, day_old))
+    assert import_uploads_sweep() == 1 and not default_storage.exists(path)
+    # The session now points at nothing: the preview asks for a new upload.
+    assert client.get(reverse("stakeholders:import_preview")).status_code == 302
