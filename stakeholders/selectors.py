@@ -46,7 +46,7 @@ def stakeholder_scope(*, user: User) -> QuerySet[Stakeholder]:
     return qs.filter(is_active=True)
 
 
-def stakeholder_public_scope(*, user: User | None = None) -> QuerySet[Stakeholder]:
+def stakeholder_public_scope() -> QuerySet[Stakeholder]:
     """What the public directory lists, whoever is looking: active stakeholders only."""
     return Stakeholder.objects.filter(is_active=True)
 

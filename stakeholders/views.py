@@ -8,8 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.http import Http404
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -422,15 +421,22 @@ class ImportPreviewView(ImportMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def preview(self):
+        """The stored file, read and validated afresh (never trusted from an earlier
+        request); None, with a message, when it can no longer be read."""
         entry, content = self.file
         try:
             return import_preview(name=entry["name"], content=content)
         except ImportFileError as exc:
-            raise Http404(str(exc)) from exc
+            self.forget()
+            messages.error(self.request, str(exc))
+            return None
 
     def get(self, request, *args, **kwargs):
+        preview = self.preview()
+        if preview is None:
+            return redirect("stakeholders:import")
         return self.render_to_response(
-            self.get_context_data(preview=self.preview(), file_name=self.file[0]["name"])
+            self.get_context_data(preview=preview, file_name=self.file[0]["name"])
         )
 
     def post(self, request, *args, **kwargs):
@@ -439,12 +445,24 @@ class ImportPreviewView(ImportMixin, TemplateView):
             messages.info(request, _("Impor dibatalkan; tidak ada data yang diubah."))
             return redirect("stakeholders:import")
         preview = self.preview()
+        if preview is None:
+            return redirect("stakeholders:import")
         if not preview.is_valid:
             return self.render_to_response(
                 self.get_context_data(preview=preview, file_name=self.file[0]["name"])
             )
-        with transaction.atomic():
+        try:
             created, updated = stakeholder_import(preview=preview, by=request.user, request=request)
+        except (ValidationError, IntegrityError):
+            # The directory changed between this preview and the write (another user saved
+            # the same licence or NIB): the transaction rolled back, nothing was written.
+            messages.error(
+                request,
+                _(
+                    "Direktori berubah saat impor berjalan; tidak ada data yang disimpan. Coba lagi."
+                ),
+            )
+            return redirect("stakeholders:import_preview")
         self.forget()
         messages.success(
             request,
