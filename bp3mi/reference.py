@@ -103,10 +103,12 @@ def load_all_reference_data():
     """Everything the data migrations load, again: reference data, occupations and roles."""
     from django.apps import apps
 
+    from documents.reference import load_document_types
     from registrations.reference import load_occupations
 
     from .roles import sync_roles
 
     load_reference_data(apps)
     load_occupations(apps)
+    load_document_types(apps)
     sync_roles(apps)

@@ -282,6 +282,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stakeholders.tasks.import_uploads_sweep",
         "schedule": crontab(hour=1, minute=15),
     },
+    "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
 }
 
 # --- Front end and security headers ------------------------------------------------------------

@@ -41,5 +41,6 @@ urlpatterns = [
     path("healthz", views.HealthView.as_view(), name="healthz"),
     path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,82 @@
+"""The verification letter's number, its Indonesian date, and its PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import datetime
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+# Official Indonesian letter numbering: serial / office code / letter kind / month / year.
+LETTER_NUMBER_FORMAT = getattr(
+    settings, "LETTER_NUMBER_FORMAT", "{serial:04d}/BP3MI-SULTRA/VER/{month_roman}/{year}"
+)
+
+
+def indonesian_date(day: datetime.date) -> str:
+    """23 November 2026."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def letter_number(*, serial: int, day: datetime.date) -> str:
+    return LETTER_NUMBER_FORMAT.format(
+        serial=serial, month_roman=ROMAN[day.month - 1], month=day.month, year=day.year
+    )
+
+
+def mask_name(name: str) -> str:
+    """'Siti Aminah' -> 'S*** A*****': enough to match a person in front of you, not to
+    learn a name from a lost letter."""
+    return " ".join(word[:1] + "*" * (len(word) - 1) for word in name.split())
+
+
+def verification_url(token: str) -> str:
+    return f"{settings.SITE_URL}/verifikasi/{token}/"
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+def letter_html(letter, documents) -> str:
+    from django.utils import timezone
+
+    applicant = letter.registration.applicant
+    url = verification_url(letter.token)
+    return render_to_string(
+        "letters/verification_letter.html",
+        {
+            "letter": letter,
+            "registration": letter.registration,
+            "applicant": applicant,
+            "documents": documents,
+            "office": settings.OFFICE,
+            "signed_on": indonesian_date(timezone.localtime(letter.signed_at).date()),
+            "birth_date": indonesian_date(applicant.birth_date) if applicant.birth_date else "-",
+            "verification_url": url,
+            "qr": qr_data_uri(url),
+        },
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,172 @@
+"""Reads on documents and letters, scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from bp3mi.models import User
+from registrations.choices import RegistrationStatus
+from registrations.models import Registration
+from registrations.selectors import registration_scope
+
+from .choices import LETTER_STAGES, DocumentStatus, Stage
+from .models import Document, DocumentRequirement, DocumentType, Letter
+
+OFFICER_PERMISSION = "documents.view_document"
+CPMI_PERMISSION = "registrations.register_self"
+
+
+def document_registration_scope(*, user: User) -> QuerySet[Registration]:
+    """Registrations whose documents the user may see: officers who view documents see all,
+    a CPMI only their own."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    if user.has_perm(OFFICER_PERMISSION):
+        return Registration.objects.all()
+    if user.has_perm(CPMI_PERMISSION):
+        return registration_scope(user=user).filter(applicant__user=user)
+    return Registration.objects.none()
+
+
+def own_registration_scope(*, user: User) -> QuerySet[Registration]:
+    """The registrations a CPMI uploads documents to: their own only."""
+    if not user.is_authenticated or not user.has_perm(CPMI_PERMISSION):
+        return Registration.objects.none()
+    return Registration.objects.filter(applicant__user=user)
+
+
+def document_scope(*, user: User) -> QuerySet[Document]:
+    return Document.objects.filter(
+        registration__in=document_registration_scope(user=user)
+    ).select_related("document_type", "registration")
+
+
+def letter_scope(*, user: User) -> QuerySet[Letter]:
+    return Letter.objects.filter(
+        registration__in=document_registration_scope(user=user)
+    ).select_related("registration__applicant", "signed_by")
+
+
+def requirements_for(*, registration: Registration) -> list[DocumentRequirement]:
+    """The requirements that apply to a registration's scheme, in checklist order."""
+    return list(
+        DocumentRequirement.objects.filter(document_type__is_active=True)
+        .filter(Q(scheme="") | Q(scheme=registration.scheme))
+        .select_related("document_type")
+        .order_by("document_type__position")
+    )
+
+
+def letter_document_types(*, registration: Registration) -> list[DocumentType]:
+    """The document types that must be approved before the verification letter."""
+    return [
+        r.document_type
+        for r in requirements_for(registration=registration)
+        if r.stage in LETTER_STAGES
+    ]
+
+
+@dataclass
+class ChecklistRow:
+    requirement: DocumentRequirement
+    document: Document | None
+    history: list[Document]
+
+    @property
+    def document_type(self) -> DocumentType:
+        return self.requirement.document_type
+
+    @property
+    def required_for_letter(self) -> bool:
+        return self.requirement.stage != Stage.DEPARTURE
+
+    @property
+    def state(self) -> str:
+        return self.document.status if self.document else "belum"
+
+
+def checklist(*, registration: Registration) -> list[ChecklistRow]:
+    """For each required document: the current version (or none) and earlier versions."""
+    documents = list(
+        registration.documents.select_related("document_type", "reviewed_by").order_by(
+            "document_type_id", "-version"
+        )
+    )
+    rows = []
+    for requirement in requirements_for(registration=registration):
+        versions = [d for d in documents if d.document_type_id == requirement.document_type_id]
+        current = next((d for d in versions if d.is_current), None)
+        rows.append(
+            ChecklistRow(
+                requirement=requirement,
+                document=current,
+                history=[d for d in versions if not d.is_current],
+            )
+        )
+    return rows
+
+
+def verification_queue(
+    *,
+    user: User,
+    region_id: int | None = None,
+    scheme: str = "",
+    min_days_waiting: int | None = None,
+) -> QuerySet[Registration]:
+    """Registrations with a current document waiting for review, the longest waiting first."""
+    pending = Document.objects.filter(
+        registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
+    )
+    qs = (
+        document_registration_scope(user=user)
+        .filter(
+            status__in=[RegistrationStatus.SUBMITTED, RegistrationStatus.IN_VERIFICATION],
+        )
+        .filter(Exists(pending))
+        .annotate(
+            waiting_since=Min(
+                "documents__uploaded_at",
+                filter=Q(documents__is_current=True, documents__status=DocumentStatus.PENDING),
+            )
+        )
+        .select_related("applicant__region", "destination_country")
+        .order_by("waiting_since", "pk")
+    )
+    if region_id:
+        qs = qs.filter(applicant__region_id=region_id)
+    if scheme:
+        qs = qs.filter(scheme=scheme)
+    if min_days_waiting:
+        qs = qs.filter(
+            waiting_since__lte=timezone.now() - datetime.timedelta(days=min_days_waiting)
+        )
+    return qs
+
+
+def signing_queue(*, user: User) -> QuerySet[Registration]:
+    """Verified registrations without a valid letter, waiting for a signature."""
+    valid_letter = Letter.objects.filter(registration=OuterRef("pk"), revoked_at__isnull=True)
+    return (
+        document_registration_scope(user=user)
+        .filter(status=RegistrationStatus.VERIFIED)
+        .exclude(Exists(valid_letter))
+        .select_related("applicant__region")
+        .order_by("updated_at", "pk")
+    )
+
+
+def registration_for_review(*, user: User, pk: int) -> Registration:
+    return (
+        document_registration_scope(user=user)
+        .select_related("applicant__region", "destination_country", "occupation", "p3mi")
+        .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("-signed_at")))
+        .get(pk=pk)
+    )
+
+
+def current_letter(*, registration: Registration) -> Letter | None:
+    return registration.letters.order_by(F("revoked_at").asc(nulls_first=True), "-signed_at").first()

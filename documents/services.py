@@ -1,0 +1,522 @@
+"""Writes on documents and letters. Each service is one transaction, locks what it changes,
+returns early when there is nothing to change, and leaves an audit event."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bp3mi.models import AuditEvent, User
+from bp3mi.services import audit_record, sequence_next
+from registrations.choices import RegistrationStatus as RS
+from registrations.models import Registration
+from registrations.services import registration_transition
+
+from . import letters
+from .choices import EXTENSIONS, DocumentStatus, RejectReason
+from .models import Document, DocumentType, Letter
+from .selectors import letter_document_types
+from .uploads import CleanFile
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_STATUSES = {RS.DRAFT, RS.SUBMITTED, RS.IN_VERIFICATION, RS.NEEDS_CORRECTION}
+REVIEW_STATUSES = {RS.SUBMITTED, RS.IN_VERIFICATION}
+
+
+class ConflictError(ValidationError):
+    """Someone else changed the object since the form was shown."""
+
+
+def _conflict() -> ConflictError:
+    return ConflictError(
+        _(
+            "Dokumen ini sudah diperiksa atau diganti oleh orang lain sejak halaman dibuka. "
+            "Tidak ada yang diubah; lihat keadaannya sekarang lalu putuskan lagi."
+        ),
+        code="conflict",
+    )
+
+
+# --- Uploads ----------------------------------------------------------------------------------
+
+
+def document_upload(
+    *,
+    registration: Registration,
+    document_type: DocumentType,
+    clean: CleanFile,
+    by: User,
+    expires_on=None,
+    request: HttpRequest | None = None,
+) -> Document:
+    """Store a checked file as the new current version of a document.
+
+    A version already approved cannot be replaced; while corrections are asked for, only a
+    rejected document can. The file is written under a random name; if the database write
+    fails the file is removed again, so nothing half-written stays behind."""
+    name = f"x.{EXTENSIONS[clean.file_format]}"
+    stored = ""
+    try:
+        with transaction.atomic():
+            locked = Registration.objects.select_for_update().get(pk=registration.pk)
+            if locked.status not in UPLOAD_STATUSES:
+                raise ValidationError(
+                    _("Dokumen tidak dapat diunggah saat pendaftaran berstatus %(status)s.")
+                    % {"status": locked.get_status_display()},
+                    code="status",
+                )
+            current = (
+                Document.objects.select_for_update()
+                .filter(registration=locked, document_type=document_type, is_current=True)
+                .first()
+            )
+            if current is not None and current.sha256 == clean.sha256:
+                return current
+            if current is not None and current.status == DocumentStatus.APPROVED:
+                raise ValidationError(
+                    _("Dokumen %(type)s sudah disetujui dan tidak perlu diunggah lagi.")
+                    % {"type": document_type.name},
+                    code="approved",
+                )
+            if (
+                locked.status == RS.NEEDS_CORRECTION
+                and current is not None
+                and current.status != DocumentStatus.REJECTED
+            ):
+                raise ValidationError(
+                    _("Saat ini hanya dokumen yang ditolak yang perlu diunggah ulang."),
+                    code="not_rejected",
+                )
+            version = 1
+            if current is not None:
+                version = current.version + 1
+                current.is_current = False
+                if current.status == DocumentStatus.PENDING:
+                    current.status = DocumentStatus.SUPERSEDED
+                current.revision += 1
+                current.save(update_fields=["is_current", "status", "revision"])
+            document = Document(
+                registration=locked,
+                document_type=document_type,
+                version=version,
+                original_name=clean.original_name,
+                file_format=clean.file_format,
+                size=clean.size,
+                sha256=clean.sha256,
+                expires_on=expires_on,
+                uploaded_by=by,
+            )
+            document.file.save(name, ContentFile(clean.content), save=False)
+            stored = document.file.name
+            document.save()
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.CREATE,
+                obj=document,
+                message=_("Unggah %(type)s versi %(version)s")
+                % {"type": document_type.name, "version": version},
+                request=request,
+            )
+            if locked.status == RS.NEEDS_CORRECTION and not _has_rejected(locked):
+                registration_transition(
+                    registration=locked,
+                    to_status=RS.IN_VERIFICATION,
+                    by=by,
+                    reason=_("Dokumen perbaikan telah diunggah."),
+                )
+    except BaseException:
+        # The database write failed: the file written under a random name goes too.
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return document
+
+
+def _has_rejected(registration: Registration) -> bool:
+    return Document.objects.filter(
+        registration=registration, is_current=True, status=DocumentStatus.REJECTED
+    ).exists()
+
+
+# --- Reviews ----------------------------------------------------------------------------------
+
+
+def _lock_for_review(*, document: Document, revision: int) -> Document:
+    locked = (
+        Document.objects.select_for_update()
+        .select_related("registration", "document_type")
+        .get(pk=document.pk)
+    )
+    if locked.revision != revision or not locked.is_current:
+        raise _conflict()
+    if locked.registration.status not in REVIEW_STATUSES:
+        raise ValidationError(
+            _("Pendaftaran berstatus %(status)s; dokumennya tidak sedang diperiksa.")
+            % {"status": locked.registration.get_status_display()},
+            code="status",
+        )
+    return locked
+
+
+def _start_verification(registration: Registration, by: User) -> None:
+    if registration.status == RS.SUBMITTED:
+        registration_transition(registration=registration, to_status=RS.IN_VERIFICATION, by=by)
+
+
+def document_approve(
+    *,
+    document: Document,
+    by: User,
+    revision: int,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Document:
+    """Approve the current version of a document. `revision` is the one the officer saw; if
+    it changed meanwhile, ConflictError and nothing is written. When this approval completes
+    every document the letter needs, the registration becomes Verified."""
+    with transaction.atomic():
+        locked = _lock_for_review(document=document, revision=revision)
+        if locked.status == DocumentStatus.APPROVED:
+            return locked
+        _start_verification(locked.registration, by)
+        before = locked.status
+        locked.status = DocumentStatus.APPROVED
+        locked.reject_reason = ""
+        locked.review_note = note.strip()
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.revision += 1
+        locked.save()
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.STATUS,
+            obj=locked,
+            changes={"status": [before, locked.status]},
+            message=locked.review_note,
+            request=request,
+        )
+        registration_verify_if_complete(registration=locked.registration, by=by)
+    return locked
+
+
+def document_reject(
+    *,
+    document: Document,
+    by: User,
+    revision: int,
+    reason: str,
+    note: str,
+    request: HttpRequest | None = None,
+) -> Document:
+    """Reject the current version of a document with a coded reason and a note the CPMI can
+    act on. Same conflict rule as approval."""
+    if reason not in RejectReason.values:
+        raise ValidationError(_("Pilih alasan penolakan."), code="reason")
+    if not note.strip():
+        raise ValidationError(
+            _("Tulis catatan yang menjelaskan apa yang harus diperbaiki."), code="note"
+        )
+    with transaction.atomic():
+        locked = _lock_for_review(document=document, revision=revision)
+        _start_verification(locked.registration, by)
+        before = locked.status
+        locked.status = DocumentStatus.REJECTED
+        locked.reject_reason = reason
+        locked.review_note = note.strip()
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.revision += 1
+        locked.save()
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.STATUS,
+            obj=locked,
+            changes={"status": [before, locked.status], "reject_reason": ["", reason]},
+            message=locked.review_note,
+            request=request,
+        )
+    return locked
+
+
+def registration_verify_if_complete(*, registration: Registration, by: User) -> bool:
+    """Move the registration to Verified when every document the letter needs is approved."""
+    needed = {t.pk for t in letter_document_types(registration=registration)}
+    approved = set(
+        Document.objects.filter(
+            registration=registration, is_current=True, status=DocumentStatus.APPROVED
+        ).values_list("document_type_id", flat=True)
+    )
+    if not needed or not needed <= approved:
+        return False
+    _start_verification(registration, by)
+    registration_transition(
+        registration=registration,
+        to_status=RS.VERIFIED,
+        by=by,
+        reason=_("Semua dokumen wajib telah disetujui."),
+    )
+    return True
+
+
+def registration_request_correction(
+    *, registration: Registration, by: User, request: HttpRequest | None = None
+) -> Registration:
+    """Send a registration back to the CPMI to re-upload the rejected documents; they are
+    told by e-mail and see it on their dashboard."""
+    with transaction.atomic():
+        locked = Registration.objects.select_for_update().select_related("applicant__user").get(
+            pk=registration.pk
+        )
+        if locked.status == RS.NEEDS_CORRECTION:
+            return locked
+        rejected = list(
+            Document.objects.filter(
+                registration=locked, is_current=True, status=DocumentStatus.REJECTED
+            ).select_related("document_type")
+        )
+        if not rejected:
+            raise ValidationError(
+                _("Tolak paling sedikit satu dokumen sebelum meminta perbaikan."),
+                code="nothing_rejected",
+            )
+        lines = [
+            f"- {d.document_type.name}: {d.get_reject_reason_display()}. {d.review_note}"
+            for d in rejected
+        ]
+        reason = _("Dokumen yang perlu diperbaiki:") + "\n" + "\n".join(lines)
+        locked = registration_transition(
+            registration=locked, to_status=RS.NEEDS_CORRECTION, by=by, reason=reason
+        )
+        applicant = locked.applicant
+        address = (applicant.user.email if applicant.user_id else "") or applicant.email
+        if address:
+            link = settings.SITE_URL + reverse("documents:checklist", kwargs={"pk": locked.pk})
+            subject = _("Dokumen pendaftaran %(number)s perlu diperbaiki") % {
+                "number": locked.number
+            }
+            body = (
+                _("Yth. %(name)s,") % {"name": applicant.full_name}
+                + "\n\n"
+                + reason
+                + "\n\n"
+                + _("Unggah ulang dokumen tersebut di: %(link)s") % {"link": link}
+                + "\n\n"
+                + settings.OFFICE["name"]
+            )
+            transaction.on_commit(
+                lambda: send_mail(subject, body, None, [address], fail_silently=True)
+            )
+    return locked
+
+
+# --- Letters ----------------------------------------------------------------------------------
+
+
+def _queue_letter(letter_id: int) -> None:
+    """Send the render job to the broker. If the broker is down the row stays PENDING and
+    the sweep sends it when the broker is back; the signature is already saved."""
+    from .tasks import letter_generate_task
+
+    try:
+        letter_generate_task.delay(letter_id)
+    except Exception:
+        logger.warning("broker unavailable; letter %s waits for the sweep", letter_id)
+
+
+def letter_sign(
+    *, registration: Registration, by: User, request: HttpRequest | None = None
+) -> Letter:
+    """Sign the verification letter of a Verified registration: take the next number of the
+    year's sequence inside this transaction and queue the render after commit. Four eyes:
+    an officer who approved any of its documents may not sign. Signing twice returns the
+    letter already signed."""
+    with transaction.atomic():
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        existing = Letter.objects.filter(registration=locked, revoked_at__isnull=True).first()
+        if existing is not None:
+            return existing
+        if locked.status != RS.VERIFIED:
+            raise ValidationError(
+                _("Surat hanya dapat ditandatangani untuk pendaftaran yang terverifikasi."),
+                code="status",
+            )
+        reviewers = set(
+            Document.objects.filter(registration=locked, is_current=True).values_list(
+                "reviewed_by_id", flat=True
+            )
+        )
+        if by.pk in reviewers:
+            raise ValidationError(
+                _(
+                    "Anda memeriksa dokumen pendaftaran ini, jadi tidak boleh menandatangani "
+                    "suratnya (prinsip empat mata). Minta penandatangan lain."
+                ),
+                code="four_eyes",
+            )
+        now = timezone.now()
+        day = timezone.localtime(now).date()
+        serial = sequence_next(name="letter", year=day.year)
+        letter = Letter.objects.create(
+            registration=locked,
+            number=letters.letter_number(serial=serial, day=day),
+            year=day.year,
+            serial=serial,
+            signed_by=by,
+            signed_at=now,
+            queued_at=now,
+        )
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.CREATE,
+            obj=letter,
+            message=_("Surat verifikasi ditandatangani"),
+            request=request,
+        )
+        transaction.on_commit(lambda: _queue_letter(letter.pk))
+    return letter
+
+
+def letter_path(letter: Letter) -> str:
+    """The same path every time a letter is rendered, so a retry overwrites, never adds."""
+    return f"letters/{letter.year}/{letter.token}.pdf"
+
+
+def letter_generate(*, letter_id: int) -> Letter:
+    """Render the letter's PDF. Safe to run twice or after a killed worker: a READY letter
+    is left alone, the file goes to a deterministic path, and only the first finished
+    render is recorded."""
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if letter.status == Letter.Status.READY:
+            return letter
+        letter.status = Letter.Status.RUNNING
+        letter.attempts += 1
+        letter.started_at = timezone.now()
+        letter.error = ""
+        letter.save(update_fields=["status", "attempts", "started_at", "error"])
+    try:
+        letter = Letter.objects.select_related(
+            "registration__applicant", "registration__destination_country", "signed_by"
+        ).get(pk=letter_id)
+        documents = list(
+            Document.objects.filter(
+                registration=letter.registration,
+                is_current=True,
+                status=DocumentStatus.APPROVED,
+            )
+            .select_related("document_type")
+            .order_by("document_type__position")
+        )
+        pdf = letters.render_pdf(letters.letter_html(letter, documents))
+    except Exception as exc:
+        with transaction.atomic():
+            failed = Letter.objects.select_for_update().get(pk=letter_id)
+            if failed.status != Letter.Status.READY:
+                failed.status = Letter.Status.FAILED
+                failed.error = f"{type(exc).__name__}: {exc}"[:2000]
+                failed.finished_at = timezone.now()
+                failed.save(update_fields=["status", "error", "finished_at"])
+        raise
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if letter.status == Letter.Status.READY:
+            return letter
+        path = letter_path(letter)
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        letter.file.name = default_storage.save(path, ContentFile(pdf))
+        letter.sha256 = hashlib.sha256(pdf).hexdigest()
+        letter.status = Letter.Status.READY
+        letter.finished_at = timezone.now()
+        letter.save(update_fields=["file", "sha256", "status", "finished_at"])
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            obj=letter,
+            message=_("PDF surat verifikasi dibuat"),
+        )
+    return letter
+
+
+def letter_retry(*, letter: Letter, by: User, request: HttpRequest | None = None) -> Letter:
+    """Queue a FAILED letter again (the button beside a failed letter)."""
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if locked.status != Letter.Status.FAILED:
+            return locked
+        locked.status = Letter.Status.PENDING
+        locked.queued_at = timezone.now()
+        locked.save(update_fields=["status", "queued_at"])
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=locked,
+            message=_("Pembuatan surat diulang"),
+            request=request,
+        )
+        transaction.on_commit(lambda: _queue_letter(locked.pk))
+    return locked
+
+
+def letter_revoke(
+    *, letter: Letter, by: User, reason: str, request: HttpRequest | None = None
+) -> Letter:
+    """Revoke a letter; its public page then says so. The number stays used."""
+    if not reason.strip():
+        raise ValidationError(_("Alasan pencabutan wajib diisi."), code="reason")
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if locked.revoked_at is not None:
+            return locked
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = by
+        locked.revoke_reason = reason.strip()
+        locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.STATUS,
+            obj=locked,
+            changes={"revoked": [False, True]},
+            message=locked.revoke_reason,
+            request=request,
+        )
+    return locked
+
+
+def letter_sweep() -> list[int]:
+    """Re-queue letters whose message may be lost: PENDING for over a minute, or RUNNING
+    past the task time limit (a killed worker). Returns the ids queued."""
+    now = timezone.now()
+    stuck = Letter.objects.filter(
+        Q(status=Letter.Status.PENDING, queued_at__lt=now - timedelta(minutes=1))
+        | Q(
+            status=Letter.Status.RUNNING,
+            started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+        )
+    )
+    ids = []
+    for letter_id in list(stuck.values_list("pk", flat=True)):
+        with transaction.atomic():
+            letter = Letter.objects.select_for_update().get(pk=letter_id)
+            if letter.status == Letter.Status.READY:
+                continue
+            letter.status = Letter.Status.PENDING
+            letter.queued_at = now
+            letter.save(update_fields=["status", "queued_at"])
+        _queue_letter(letter_id)
+        ids.append(letter_id)
+    return ids

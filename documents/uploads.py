@@ -1,0 +1,205 @@
+"""Checks an uploaded file by its content, never by its name or the browser's claim.
+
+PDF, JPEG and PNG are the only formats. A PDF must parse and not be encrypted; it is stored
+as sent. An image must decode; it is re-encoded without its metadata (EXIF, GPS) and scaled
+down when larger than a document needs. Everything else is refused with a reason in Bahasa
+Indonesia."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from .choices import FileFormat
+
+# A photo of an A4 page is readable at this size; larger ones are scaled down.
+MAX_IMAGE_SIDE = 2400
+# Refuse decompression bombs long before they fill the memory.
+MAX_IMAGE_PIXELS = 50_000_000
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    content: bytes
+    file_format: str
+    original_name: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def upload_limit(document_type) -> int:
+    return min(settings.UPLOAD_MAX_BYTES, document_type.max_bytes)
+
+
+def too_large_message(limit: int) -> str:
+    return _("Berkas terlalu besar. Ukuran maksimum %(limit)s.") % {
+        "limit": filesizeformat(limit)
+    }
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops reading a file part as soon as it passes the portal's upload limit, so an
+    oversized upload is never written out in full; the view then says it was too large."""
+
+    def __init__(self, request=None, limit=None):
+        super().__init__(request)
+        self.limit = limit or settings.UPLOAD_MAX_BYTES
+        self.received = 0
+
+    def new_file(self, *args, **kwargs):
+        self.received = 0
+        super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_too_large = True
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _refuse_unknown(head: bytes) -> ValidationError:
+    text = head.lstrip()[:200].lower()
+    if head.startswith((b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")):
+        return ValidationError(
+            _("Berkas ini adalah program, bukan dokumen. Unggah PDF, JPEG atau PNG."),
+            code="executable",
+        )
+    if text.startswith((b"<svg", b"<?xml")) or b"<svg" in text:
+        return ValidationError(
+            _("Gambar SVG tidak diterima. Unggah foto JPEG atau PNG, atau berkas PDF."),
+            code="svg",
+        )
+    if text.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<")):
+        return ValidationError(
+            _("Berkas ini adalah halaman web (HTML), bukan dokumen. Unggah PDF, JPEG atau PNG."),
+            code="html",
+        )
+    return ValidationError(
+        _("Jenis berkas tidak dikenali. Unggah PDF, JPEG atau PNG."), code="unknown"
+    )
+
+
+def sniff_format(head: bytes) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return FileFormat.PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return FileFormat.JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileFormat.PNG
+    return None
+
+
+def _check_pdf(content: bytes) -> None:
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("PDF ini dikunci dengan kata sandi. Unggah PDF tanpa kata sandi."),
+                code="encrypted",
+            )
+        if len(reader.pages) == 0:
+            raise PdfReadError("no pages")
+        reader.pages[0].mediabox  # noqa: B018 - touching the first page parses it
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on a broken file
+        raise ValidationError(
+            _("PDF ini rusak atau tidak dapat dibaca. Simpan ulang lalu unggah kembali."),
+            code="broken_pdf",
+        ) from exc
+
+
+def _reencode_image(content: bytes, file_format: str) -> bytes:
+    broken = ValidationError(
+        _("Gambar ini rusak atau tidak dapat dibaca. Ambil foto ulang lalu unggah kembali."),
+        code="broken_image",
+    )
+    try:
+        with Image.open(io.BytesIO(content)) as probe:
+            if probe.width * probe.height > MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _("Resolusi gambar terlalu besar. Kecilkan foto lalu unggah kembali."),
+                    code="too_many_pixels",
+                )
+            probe.verify()
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            # Keep the orientation the camera meant, then drop every metadata block.
+            image = ImageOps.exif_transpose(image)
+            if max(image.size) > MAX_IMAGE_SIDE:
+                image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            if file_format == FileFormat.JPEG:
+                if image.mode not in {"RGB", "L"}:
+                    image = image.convert("RGB")
+                image.save(out, format="JPEG", quality=85, optimize=True)
+            else:
+                if image.mode not in {"RGB", "RGBA", "L", "LA", "P"}:
+                    image = image.convert("RGBA")
+                image.save(out, format="PNG", optimize=True)
+            return out.getvalue()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise broken from exc
+
+
+def clean_upload(uploaded_file, document_type) -> CleanFile:
+    """Check an UploadedFile for `document_type`; return what to store or raise
+    ValidationError saying why not."""
+    limit = upload_limit(document_type)
+    if uploaded_file.size == 0:
+        raise ValidationError(_("Berkas kosong (0 byte). Pilih berkas lain."), code="empty")
+    # The size is known before anything is read: larger files sit in a temporary file.
+    if uploaded_file.size > limit:
+        raise ValidationError(too_large_message(limit), code="too_large")
+    uploaded_file.seek(0)
+    head = uploaded_file.read(1024)
+    file_format = sniff_format(head)
+    if file_format is None:
+        raise _refuse_unknown(head)
+    if file_format not in document_type.accepted_formats:
+        raise ValidationError(
+            _("Dokumen %(type)s hanya diterima dalam format %(formats)s.")
+            % {"type": document_type.name, "formats": document_type.format_labels},
+            code="format",
+        )
+    uploaded_file.seek(0)
+    content = uploaded_file.read()
+    if file_format == FileFormat.PDF:
+        _check_pdf(content)
+    else:
+        content = _reencode_image(content, file_format)
+    return CleanFile(
+        content=content, file_format=file_format, original_name=display_name(uploaded_file.name)
+    )
+
+
+def display_name(name: str | None) -> str:
+    """The client's file name, reduced to a safe base name, for display only."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    try:
+        return get_valid_filename(base)[-150:]
+    except SuspiciousFileOperation:
+        return "dokumen"
