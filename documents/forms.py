@@ -14,6 +14,10 @@ class DocumentUploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("Berkas dokumen"),
+        error_messages={
+            "empty": _("Berkas kosong (0 byte). Pilih berkas lain."),
+            "required": _("Pilih berkas dokumen atau ambil foto."),
+        },
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
     expires_on = forms.DateField(

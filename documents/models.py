@@ -175,9 +175,7 @@ class Letter(BackgroundJob):
     never repeats or skips. `token` (random, not the id) is the public check's address. A
     registration has at most one letter that is not revoked."""
 
-    registration = models.ForeignKey(
-        Registration, on_delete=models.PROTECT, related_name="letters"
-    )
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="letters")
     number = models.CharField(_("nomor surat"), max_length=60, unique=True)
     year = models.PositiveIntegerField(_("tahun"))
     serial = models.PositiveIntegerField(_("nomor urut"))

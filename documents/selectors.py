@@ -169,4 +169,6 @@ def registration_for_review(*, user: User, pk: int) -> Registration:
 
 
 def current_letter(*, registration: Registration) -> Letter | None:
-    return registration.letters.order_by(F("revoked_at").asc(nulls_first=True), "-signed_at").first()
+    return registration.letters.order_by(
+        F("revoked_at").asc(nulls_first=True), "-signed_at"
+    ).first()

@@ -278,8 +278,10 @@ def registration_request_correction(
     """Send a registration back to the CPMI to re-upload the rejected documents; they are
     told by e-mail and see it on their dashboard."""
     with transaction.atomic():
-        locked = Registration.objects.select_for_update().select_related("applicant__user").get(
-            pk=registration.pk
+        locked = (
+            Registration.objects.select_for_update()
+            .select_related("applicant__user")
+            .get(pk=registration.pk)
         )
         if locked.status == RS.NEEDS_CORRECTION:
             return locked

@@ -49,9 +49,7 @@ def upload_limit(document_type) -> int:
 
 
 def too_large_message(limit: int) -> str:
-    return _("Berkas terlalu besar. Ukuran maksimum %(limit)s.") % {
-        "limit": filesizeformat(limit)
-    }
+    return _("Berkas terlalu besar. Ukuran maksimum %(limit)s.") % {"limit": filesizeformat(limit)}
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
@@ -161,7 +159,13 @@ def _reencode_image(content: bytes, file_format: str) -> bytes:
             return out.getvalue()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise broken from exc
 
 

@@ -145,9 +145,7 @@ class DocumentDownloadView(AnyPermissionMixin, SingleObjectMixin, View):
             )
         inline = request.GET.get("tampil") == "1" and document.is_image
         name = f"{document.document_type.code}-v{document.version}.{document.file.name.rsplit('.', 1)[-1]}"
-        response = FileResponse(
-            document.file.open("rb"), as_attachment=not inline, filename=name
-        )
+        response = FileResponse(document.file.open("rb"), as_attachment=not inline, filename=name)
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -205,9 +203,7 @@ class ReviewView(ScopedPermissionMixin, DetailView):
 
     def get_object(self, queryset=None):
         try:
-            return selectors.registration_for_review(
-                user=self.request.user, pk=self.kwargs["pk"]
-            )
+            return selectors.registration_for_review(user=self.request.user, pk=self.kwargs["pk"])
         except self.get_queryset().model.DoesNotExist as exc:
             raise Http404 from exc
 

@@ -8,109 +8,377 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registrations', '0002_occupations'),
+        ("registrations", "0002_occupations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentType',
+            name="DocumentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=150, verbose_name='nama')),
-                ('explanation', models.TextField(blank=True, verbose_name='penjelasan untuk pemohon')),
-                ('accepted_formats', models.JSONField(default=list, verbose_name='format yang diterima')),
-                ('max_bytes', models.PositiveIntegerField(default=5242880, help_text='Tidak dapat melebihi batas unggah portal (UPLOAD_MAX_BYTES).', verbose_name='ukuran maksimum (byte)')),
-                ('has_expiry', models.BooleanField(default=False, verbose_name='memiliki masa berlaku')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktif')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="kode")),
+                ("name", models.CharField(max_length=150, verbose_name="nama")),
+                (
+                    "explanation",
+                    models.TextField(blank=True, verbose_name="penjelasan untuk pemohon"),
+                ),
+                (
+                    "accepted_formats",
+                    models.JSONField(default=list, verbose_name="format yang diterima"),
+                ),
+                (
+                    "max_bytes",
+                    models.PositiveIntegerField(
+                        default=5242880,
+                        help_text="Tidak dapat melebihi batas unggah portal (UPLOAD_MAX_BYTES).",
+                        verbose_name="ukuran maksimum (byte)",
+                    ),
+                ),
+                (
+                    "has_expiry",
+                    models.BooleanField(default=False, verbose_name="memiliki masa berlaku"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="urutan")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktif")),
             ],
             options={
-                'verbose_name': 'jenis dokumen',
-                'verbose_name_plural': 'jenis dokumen',
-                'ordering': ['position', 'name'],
+                "verbose_name": "jenis dokumen",
+                "verbose_name_plural": "jenis dokumen",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentRequirement',
+            name="DocumentRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(blank=True, choices=[('g2g', 'G to G (antarpemerintah)'), ('p2p', 'P to P (melalui P3MI)'), ('ukps', 'UKPS (perusahaan untuk kepentingan sendiri)'), ('mandiri', 'Perseorangan/mandiri')], help_text='Kosong: berlaku untuk semua skema.', max_length=10, verbose_name='skema')),
-                ('stage', models.CharField(choices=[('pendaftaran', 'Pendaftaran'), ('verifikasi', 'Sebelum verifikasi di BP3MI'), ('pemberangkatan', 'Sebelum keberangkatan')], max_length=15, verbose_name='tahap')),
-                ('document_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='documents.documenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("g2g", "G to G (antarpemerintah)"),
+                            ("p2p", "P to P (melalui P3MI)"),
+                            ("ukps", "UKPS (perusahaan untuk kepentingan sendiri)"),
+                            ("mandiri", "Perseorangan/mandiri"),
+                        ],
+                        help_text="Kosong: berlaku untuk semua skema.",
+                        max_length=10,
+                        verbose_name="skema",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("pendaftaran", "Pendaftaran"),
+                            ("verifikasi", "Sebelum verifikasi di BP3MI"),
+                            ("pemberangkatan", "Sebelum keberangkatan"),
+                        ],
+                        max_length=15,
+                        verbose_name="tahap",
+                    ),
+                ),
+                (
+                    "document_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="documents.documenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'persyaratan dokumen',
-                'verbose_name_plural': 'persyaratan dokumen',
-                'constraints': [models.UniqueConstraint(fields=('document_type', 'scheme'), name='requirement_once_per_scheme')],
+                "verbose_name": "persyaratan dokumen",
+                "verbose_name_plural": "persyaratan dokumen",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("document_type", "scheme"), name="requirement_once_per_scheme"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(default=1, verbose_name='versi')),
-                ('is_current', models.BooleanField(default=True, verbose_name='versi berlaku')),
-                ('file', models.FileField(max_length=200, upload_to=documents.models.document_path, verbose_name='berkas')),
-                ('original_name', models.CharField(blank=True, max_length=150, verbose_name='nama berkas asal')),
-                ('file_format', models.CharField(choices=[('pdf', 'PDF'), ('jpeg', 'JPEG'), ('png', 'PNG')], max_length=5, verbose_name='format')),
-                ('size', models.PositiveIntegerField(verbose_name='ukuran (byte)')),
-                ('sha256', models.CharField(max_length=64)),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='berlaku sampai')),
-                ('status', models.CharField(choices=[('menunggu', 'Menunggu pemeriksaan'), ('disetujui', 'Disetujui'), ('ditolak', 'Ditolak'), ('diganti', 'Diganti versi baru')], default='menunggu', max_length=10, verbose_name='status')),
-                ('revision', models.PositiveIntegerField(default=0, verbose_name='revisi')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='diunggah')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='diperiksa')),
-                ('reject_reason', models.CharField(blank=True, choices=[('tidak_terbaca', 'Tidak terbaca atau buram'), ('dokumen_salah', 'Bukan dokumen yang diminta'), ('nama_berbeda', 'Nama tidak sama dengan data diri'), ('lahir_berbeda', 'Tempat/tanggal lahir tidak sama dengan data diri'), ('nik_berbeda', 'NIK tidak sama dengan data diri'), ('kedaluwarsa', 'Sudah tidak berlaku'), ('tidak_lengkap', 'Tidak lengkap, tidak ditandatangani atau tidak distempel'), ('bukan_sarana_ditunjuk', 'Diterbitkan oleh pihak yang tidak ditunjuk'), ('lainnya', 'Alasan lain (lihat catatan)')], max_length=25, verbose_name='alasan penolakan')),
-                ('review_note', models.TextField(blank=True, verbose_name='catatan petugas')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='registrations.registration')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='diperiksa oleh')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='documents.documenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1, verbose_name="versi")),
+                ("is_current", models.BooleanField(default=True, verbose_name="versi berlaku")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=documents.models.document_path,
+                        verbose_name="berkas",
+                    ),
+                ),
+                (
+                    "original_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="nama berkas asal"),
+                ),
+                (
+                    "file_format",
+                    models.CharField(
+                        choices=[("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG")],
+                        max_length=5,
+                        verbose_name="format",
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(verbose_name="ukuran (byte)")),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "expires_on",
+                    models.DateField(blank=True, null=True, verbose_name="berlaku sampai"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("menunggu", "Menunggu pemeriksaan"),
+                            ("disetujui", "Disetujui"),
+                            ("ditolak", "Ditolak"),
+                            ("diganti", "Diganti versi baru"),
+                        ],
+                        default="menunggu",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(default=0, verbose_name="revisi")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="diunggah"
+                    ),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="diperiksa"),
+                ),
+                (
+                    "reject_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tidak_terbaca", "Tidak terbaca atau buram"),
+                            ("dokumen_salah", "Bukan dokumen yang diminta"),
+                            ("nama_berbeda", "Nama tidak sama dengan data diri"),
+                            ("lahir_berbeda", "Tempat/tanggal lahir tidak sama dengan data diri"),
+                            ("nik_berbeda", "NIK tidak sama dengan data diri"),
+                            ("kedaluwarsa", "Sudah tidak berlaku"),
+                            (
+                                "tidak_lengkap",
+                                "Tidak lengkap, tidak ditandatangani atau tidak distempel",
+                            ),
+                            ("bukan_sarana_ditunjuk", "Diterbitkan oleh pihak yang tidak ditunjuk"),
+                            ("lainnya", "Alasan lain (lihat catatan)"),
+                        ],
+                        max_length=25,
+                        verbose_name="alasan penolakan",
+                    ),
+                ),
+                ("review_note", models.TextField(blank=True, verbose_name="catatan petugas")),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="registrations.registration",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="diperiksa oleh",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="documents.documenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dokumen',
-                'verbose_name_plural': 'dokumen',
-                'ordering': ['document_type__position', '-version'],
-                'permissions': [('review_document', 'Dapat memeriksa dokumen CPMI')],
-                'indexes': [models.Index(fields=['status', 'is_current', 'uploaded_at'], name='documents_d_status_14085f_idx')],
-                'constraints': [models.UniqueConstraint(fields=('registration', 'document_type', 'version'), name='document_version_unique'), models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('registration', 'document_type'), name='document_one_current_version'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'ditolak'), _negated=True), models.Q(('reject_reason', ''), _negated=True), _connector='OR'), name='document_rejection_has_reason')],
+                "verbose_name": "dokumen",
+                "verbose_name_plural": "dokumen",
+                "ordering": ["document_type__position", "-version"],
+                "permissions": [("review_document", "Dapat memeriksa dokumen CPMI")],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "is_current", "uploaded_at"],
+                        name="documents_d_status_14085f_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("registration", "document_type", "version"),
+                        name="document_version_unique",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("registration", "document_type"),
+                        name="document_one_current_version",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "ditolak"), _negated=True),
+                            models.Q(("reject_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="document_rejection_has_reason",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'menunggu'), ('running', 'diproses'), ('ready', 'siap'), ('failed', 'gagal')], db_index=True, default='pending', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='percobaan')),
-                ('error', models.TextField(blank=True, verbose_name='galat terakhir')),
-                ('queued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='diantrekan')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='mulai')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='selesai')),
-                ('number', models.CharField(max_length=60, unique=True, verbose_name='nomor surat')),
-                ('year', models.PositiveIntegerField(verbose_name='tahun')),
-                ('serial', models.PositiveIntegerField(verbose_name='nomor urut')),
-                ('token', models.CharField(default=documents.models.new_token, editable=False, max_length=40, unique=True)),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='ditandatangani')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to='', verbose_name='berkas PDF')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='dicabut')),
-                ('revoke_reason', models.TextField(blank=True, verbose_name='alasan pencabutan')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='registrations.registration')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dicabut oleh')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ditandatangani oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "menunggu"),
+                            ("running", "diproses"),
+                            ("ready", "siap"),
+                            ("failed", "gagal"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="percobaan")),
+                ("error", models.TextField(blank=True, verbose_name="galat terakhir")),
+                (
+                    "queued_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="diantrekan"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="mulai")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="selesai"),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=60, unique=True, verbose_name="nomor surat"),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="tahun")),
+                ("serial", models.PositiveIntegerField(verbose_name="nomor urut")),
+                (
+                    "token",
+                    models.CharField(
+                        default=documents.models.new_token,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "signed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="ditandatangani"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to="", verbose_name="berkas PDF"
+                    ),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="dicabut")),
+                ("revoke_reason", models.TextField(blank=True, verbose_name="alasan pencabutan")),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="registrations.registration",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dicabut oleh",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ditandatangani oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'surat verifikasi',
-                'verbose_name_plural': 'surat verifikasi',
-                'ordering': ['-signed_at'],
-                'permissions': [('sign_letter', 'Dapat menandatangani surat verifikasi'), ('revoke_letter', 'Dapat mencabut surat verifikasi')],
-                'constraints': [models.UniqueConstraint(fields=('year', 'serial'), name='letter_serial_unique_per_year'), models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('registration',), name='letter_one_valid_per_registration')],
+                "verbose_name": "surat verifikasi",
+                "verbose_name_plural": "surat verifikasi",
+                "ordering": ["-signed_at"],
+                "permissions": [
+                    ("sign_letter", "Dapat menandatangani surat verifikasi"),
+                    ("revoke_letter", "Dapat mencabut surat verifikasi"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "serial"), name="letter_serial_unique_per_year"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("registration",),
+                        name="letter_one_valid_per_registration",
+                    ),
+                ],
             },
         ),
     ]

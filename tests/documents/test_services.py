@@ -1,0 +1,287 @@
+import hashlib
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from pypdf import PdfReader
+
+from bp3mi.models import AuditEvent
+from documents import letters
+from documents.models import Document, DocumentType, Letter
+from documents.services import (
+    ConflictError,
+    document_approve,
+    document_reject,
+    document_upload,
+    letter_generate,
+    letter_revoke,
+    letter_sign,
+    letter_sweep,
+    registration_request_correction,
+)
+from registrations.choices import RegistrationStatus as RS
+
+from .helpers import clean_pdf, registration_with_documents, verified_registration
+
+pytestmark = pytest.mark.django_db
+
+
+def current(registration, code):
+    return Document.objects.get(
+        registration=registration, document_type__code=code, is_current=True
+    )
+
+
+def test_approving_every_required_document_verifies_the_registration(verifikator, cpmi_user):
+    registration = registration_with_documents(user=cpmi_user)
+    pending = list(
+        Document.objects.filter(registration=registration, is_current=True)
+        .exclude(document_type__code="perjanjian_kerja")
+        .order_by("pk")
+    )
+    for document in pending[:-1]:
+        document_approve(document=document, by=verifikator, revision=document.revision)
+    registration.refresh_from_db()
+    assert registration.status == RS.IN_VERIFICATION
+    document_approve(document=pending[-1], by=verifikator, revision=pending[-1].revision)
+    registration.refresh_from_db()
+    assert registration.status == RS.VERIFIED
+    # The departure-stage work contract is not needed for the letter.
+    assert current(registration, "perjanjian_kerja").status == "menunggu"
+
+
+def test_second_officer_acting_on_the_same_version_gets_a_conflict_and_nothing_changes(
+    verifikator, make_user
+):
+    from bp3mi import roles
+
+    other = make_user(roles.VERIFIKATOR)
+    registration = registration_with_documents()
+    ktp = current(registration, "ktp")
+    seen = ktp.revision
+    document_reject(
+        document=ktp, by=verifikator, revision=seen, reason="tidak_terbaca", note="Buram"
+    )
+    with pytest.raises(ConflictError, match="sudah diperiksa atau diganti"):
+        document_approve(document=ktp, by=other, revision=seen)
+    ktp.refresh_from_db()
+    assert ktp.status == "ditolak" and ktp.reviewed_by == verifikator
+    assert ktp.review_note == "Buram"
+
+
+def test_rejection_needs_a_coded_reason_and_a_note(verifikator):
+    registration = registration_with_documents()
+    ktp = current(registration, "ktp")
+    with pytest.raises(ValidationError):
+        document_reject(document=ktp, by=verifikator, revision=ktp.revision, reason="", note="x")
+    with pytest.raises(ValidationError):
+        document_reject(
+            document=ktp, by=verifikator, revision=ktp.revision, reason="lainnya", note=" "
+        )
+    ktp.refresh_from_db()
+    assert ktp.status == "menunggu"
+
+
+def test_needs_correction_mails_the_cpmi_and_only_rejected_documents_may_be_replaced(
+    verifikator, cpmi_user, django_capture_on_commit_callbacks
+):
+    registration = registration_with_documents(user=cpmi_user)
+    ktp = current(registration, "ktp")
+    document_reject(
+        document=ktp,
+        by=verifikator,
+        revision=ktp.revision,
+        reason="nama_berbeda",
+        note="Nama KTP beda",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_request_correction(registration=registration, by=verifikator)
+    registration.refresh_from_db()
+    assert registration.status == RS.NEEDS_CORRECTION
+    assert "Nama KTP beda" in registration.status_reason
+    assert mail.outbox[0].to == [cpmi_user.email]
+    assert "KTP" in mail.outbox[0].body and "/dokumen/pendaftaran/" in mail.outbox[0].body
+
+    kk = DocumentType.objects.get(code="kk")
+    with pytest.raises(ValidationError, match="hanya dokumen yang ditolak"):
+        document_upload(
+            registration=registration, document_type=kk, clean=clean_pdf(2), by=cpmi_user
+        )
+
+    document_upload(
+        registration=registration, document_type=ktp.document_type, clean=clean_pdf(3), by=cpmi_user
+    )
+    registration.refresh_from_db()
+    assert registration.status == RS.IN_VERIFICATION
+    assert current(registration, "ktp").version == 2
+
+
+def test_correction_cannot_be_requested_without_a_rejected_document(verifikator):
+    registration = registration_with_documents()
+    with pytest.raises(ValidationError):
+        registration_request_correction(registration=registration, by=verifikator)
+
+
+def test_the_verifying_officer_cannot_sign_four_eyes(verifikator, make_user):
+    from bp3mi import roles
+
+    both = make_user(roles.VERIFIKATOR, roles.KEPALA)
+    registration = verified_registration(verifikator=both)
+    with pytest.raises(ValidationError, match="empat mata"):
+        letter_sign(registration=registration, by=both)
+    assert not Letter.objects.exists()
+
+
+def test_signing_takes_consecutive_numbers_and_signing_twice_gives_one_letter(
+    verifikator, kepala, django_capture_on_commit_callbacks
+):
+    first = verified_registration(verifikator=verifikator)
+    second = verified_registration(verifikator=verifikator)
+    with django_capture_on_commit_callbacks(execute=False):
+        a = letter_sign(registration=first, by=kepala)
+        again = letter_sign(registration=first, by=kepala)
+        b = letter_sign(registration=second, by=kepala)
+    assert a.pk == again.pk
+    assert (a.serial, b.serial) == (1, 2)
+    year = timezone.localdate().year
+    assert re.fullmatch(rf"0001/BP3MI-SULTRA/VER/[IVX]+/{year}", a.number)
+    assert Letter.objects.count() == 2
+
+
+def test_an_unverified_registration_cannot_be_signed(kepala):
+    registration = registration_with_documents()
+    with pytest.raises(ValidationError):
+        letter_sign(registration=registration, by=kepala)
+
+
+@pytest.fixture
+def signed_letter(verifikator, kepala, django_capture_on_commit_callbacks):
+    registration = verified_registration(
+        verifikator=verifikator, full_name="Wa Ode Sitti Rahmawati", birthplace="Raha"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        return letter_sign(registration=registration, by=kepala)
+
+
+def test_generated_pdf_holds_number_name_documents_and_the_qr_url(signed_letter, settings):
+    letter = letter_generate(letter_id=signed_letter.pk)
+    assert letter.status == Letter.Status.READY
+    with letter.file.open("rb") as f:
+        content = f.read()
+    assert hashlib.sha256(content).hexdigest() == letter.sha256
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert letter.number in text
+    assert "Wa Ode Sitti Rahmawati" in text
+    for name in ["KTP", "Kartu Keluarga", "Paspor", "Visa kerja", "SKCK"]:
+        assert name in text
+    assert "Perjanjian kerja" not in text  # not yet approved, departure stage
+    assert letters.indonesian_date(timezone.localdate()) in text
+    # The URL printed under the QR code (a long line the PDF may wrap).
+    assert f"{settings.SITE_URL}/verifikasi/{letter.token}/" in text.replace(" ", "")
+
+
+def test_qr_code_payload_is_the_public_verification_url(signed_letter, settings):
+    import segno
+
+    url = letters.verification_url(signed_letter.token)
+    assert url == f"{settings.SITE_URL}/verifikasi/{signed_letter.token}/"
+    assert segno.make(url, error="m").svg_data_uri(scale=4, border=2) == letters.qr_data_uri(url)
+    html = letters.letter_html(signed_letter, [])
+    assert letters.qr_data_uri(url) in html
+    qr = segno.make(url, error="m")
+    assert qr.designator.endswith("-M")
+    assert str(signed_letter.pk) not in signed_letter.token or len(signed_letter.token) > 30
+
+
+def test_generating_twice_gives_one_file_and_one_ready_row(signed_letter, private_storage):
+    first = letter_generate(letter_id=signed_letter.pk)
+    second = letter_generate(letter_id=signed_letter.pk)
+    assert first.sha256 == second.sha256 and second.attempts == 1
+    pdfs = list((private_storage / "letters").rglob("*.pdf"))
+    assert len(pdfs) == 1
+    assert Letter.objects.filter(status=Letter.Status.READY).count() == 1
+
+
+def test_a_job_left_running_by_a_killed_worker_finishes_when_run_again(signed_letter):
+    Letter.objects.filter(pk=signed_letter.pk).update(
+        status=Letter.Status.RUNNING, attempts=1, started_at=timezone.now()
+    )
+    letter = letter_generate(letter_id=signed_letter.pk)
+    assert letter.status == Letter.Status.READY and letter.attempts == 2
+
+
+def test_a_render_error_marks_the_job_failed_with_the_error(signed_letter, monkeypatch):
+    def broken_render(html):
+        raise OSError("disk penuh")
+
+    monkeypatch.setattr(letters, "render_pdf", broken_render)
+    with pytest.raises(OSError):
+        letter_generate(letter_id=signed_letter.pk)
+    signed_letter.refresh_from_db()
+    assert signed_letter.status == Letter.Status.FAILED
+    assert "disk penuh" in signed_letter.error
+
+
+def test_sweep_requeues_stuck_pending_and_running_jobs_only(signed_letter, settings):
+    old = timezone.now() - timedelta(minutes=5)
+    Letter.objects.filter(pk=signed_letter.pk).update(queued_at=old)
+    # The broker is the embedded one or Redis; the row is what counts.
+    assert letter_sweep() == [signed_letter.pk]
+    assert letter_sweep() == []  # queued again just now
+    Letter.objects.filter(pk=signed_letter.pk).update(
+        status=Letter.Status.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5),
+    )
+    assert letter_sweep() == [signed_letter.pk]
+    Letter.objects.filter(pk=signed_letter.pk).update(status=Letter.Status.READY, queued_at=old)
+    assert letter_sweep() == []
+
+
+def test_broker_down_at_signing_keeps_the_signature_and_the_sweep_sends_it_later(
+    verifikator, kepala, django_capture_on_commit_callbacks
+):
+    from bp3mi.celery import app
+
+    registration = verified_registration(verifikator=verifikator)
+    saved = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    saved_retry = app.conf.broker_connection_retry, app.conf.broker_connection_max_retries
+    app.conf.broker_connection_max_retries = 0
+    try:
+        with app.connection_for_write() as conn:
+            pass
+        app.pool.force_close_all()
+        with django_capture_on_commit_callbacks(execute=True):
+            letter = letter_sign(registration=registration, by=kepala)
+    finally:
+        app.conf.broker_url = saved
+        app.conf.broker_connection_max_retries = saved_retry[1]
+        app.pool.force_close_all()
+        del conn
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.PENDING and letter.number
+    Letter.objects.filter(pk=letter.pk).update(queued_at=timezone.now() - timedelta(minutes=2))
+    assert letter_sweep() == [letter.pk]
+
+
+def test_revoking_needs_a_reason_and_is_recorded(signed_letter, kepala):
+    with pytest.raises(ValidationError):
+        letter_revoke(letter=signed_letter, by=kepala, reason="  ")
+    letter = letter_revoke(letter=signed_letter, by=kepala, reason="Paspor dipalsukan")
+    assert letter.is_revoked
+    assert AuditEvent.objects.filter(object_id=str(letter.pk), message="Paspor dipalsukan").exists()
+
+
+def test_helpers_mask_names_and_write_dates_in_indonesian():
+    import datetime
+
+    assert letters.mask_name("Siti Aminah") == "S*** A*****"
+    assert letters.indonesian_date(datetime.date(2026, 11, 23)) == "23 November 2026"
+    assert letters.letter_number(serial=7, day=datetime.date(2026, 8, 1)) == (
+        "0007/BP3MI-SULTRA/VER/VIII/2026"
+    )

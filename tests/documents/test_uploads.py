@@ -1,0 +1,159 @@
+"""Uploads are judged by their content; each refusal says why and stores nothing."""
+
+import io
+import os
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from documents.models import Document, DocumentType
+from registrations.choices import RegistrationStatus
+from tests.factories import ApplicantFactory, RegistrationFactory
+
+from .files import encrypted_pdf_bytes, jpeg_bytes, pdf_bytes, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_registration(cpmi_user):
+    return RegistrationFactory(
+        applicant=ApplicantFactory(user=cpmi_user), status=RegistrationStatus.SUBMITTED
+    )
+
+
+def post_upload(client, registration, code, file, **extra):
+    url = reverse("documents:upload", kwargs={"pk": registration.pk, "code": code})
+    return client.post(url, {"file": file, **extra})
+
+
+def stored_files(root):
+    return [f for _, _, files in os.walk(root) for f in files]
+
+
+BAD_UPLOADS = [
+    ("program.pdf", b"MZ\x90\x00\x03" + b"\x00" * 500, "program, bukan dokumen"),
+    ("ktp.pdf", b"<!DOCTYPE html><html><body>bukan pdf</body></html>", "halaman web (HTML)"),
+    ("logo.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>', "SVG"),
+    ("kosong.pdf", b"", "Berkas kosong"),
+    ("rusak.pdf", b"%PDF-1.7\n" + b"sampah" * 100, "PDF ini rusak"),
+    ("rusak.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 300, "Gambar ini rusak"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_UPLOADS)
+def test_bad_upload_is_refused_with_its_reason_and_nothing_is_stored(
+    client, cpmi_user, own_registration, private_storage, name, content, message
+):
+    client.force_login(cpmi_user)
+    response = post_upload(client, own_registration, "ktp", upload(name, content))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_encrypted_pdf_is_refused(client, cpmi_user, own_registration, private_storage):
+    client.force_login(cpmi_user)
+    response = post_upload(
+        client, own_registration, "ktp", upload("ktp.pdf", encrypted_pdf_bytes())
+    )
+    assert "dikunci dengan kata sandi" in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_a_50_mb_file_is_cut_off_while_arriving_and_refused(
+    client, cpmi_user, own_registration, private_storage
+):
+    client.force_login(cpmi_user)
+    big = b"%PDF-1.7\n" + b"0" * (50 * 1024 * 1024)
+    response = post_upload(client, own_registration, "surat_sehat", upload("besar.pdf", big))
+    assert response.status_code == 200
+    assert "Berkas terlalu besar" in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_a_file_over_the_type_limit_is_refused(
+    client, cpmi_user, own_registration, private_storage
+):
+    client.force_login(cpmi_user)
+    ktp = DocumentType.objects.get(code="ktp")
+    content = pdf_bytes() + b"\n%" + b"0" * ktp.max_bytes
+    response = post_upload(client, own_registration, "ktp", upload("ktp.pdf", content))
+    assert "Berkas terlalu besar. Ukuran maksimum 2,0" in response.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_a_format_the_type_does_not_accept_is_refused(client, cpmi_user, own_registration):
+    client.force_login(cpmi_user)
+    response = post_upload(
+        client, own_registration, "perjanjian_kerja", upload("a.jpg", jpeg_bytes())
+    )
+    assert "hanya diterima dalam format PDF" in response.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_photo_is_stored_without_its_gps_metadata_under_a_random_name(
+    client, cpmi_user, own_registration, private_storage
+):
+    client.force_login(cpmi_user)
+    original = jpeg_bytes(gps=True)
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
+    response = post_upload(client, own_registration, "ktp", upload("foto ktp saya.jpg", original))
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.file_format == "jpeg"
+    assert "foto" not in document.file.name and "ktp" not in document.file.name
+    with document.file.open("rb") as stored:
+        image = Image.open(io.BytesIO(stored.read()))
+        assert not image.getexif()
+        assert not image.getexif().get_ifd(0x8825)
+
+
+def test_oversized_photo_is_scaled_down(client, cpmi_user, own_registration):
+    client.force_login(cpmi_user)
+    post_upload(client, own_registration, "ktp", upload("besar.png", png_bytes((4000, 3000))))
+    document = Document.objects.get()
+    with document.file.open("rb") as stored:
+        assert max(Image.open(stored).size) == 2400
+
+
+def test_a_filename_with_dot_dot_slash_never_reaches_the_storage_path(
+    client, cpmi_user, own_registration, private_storage, tmp_path
+):
+    client.force_login(cpmi_user)
+    response = post_upload(
+        client, own_registration, "ktp", upload("../../../etc/passwd.pdf", pdf_bytes())
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert ".." not in document.file.name and "passwd" not in document.file.name
+    assert document.original_name == "passwd.pdf"
+    stored = stored_files(tmp_path)
+    assert len(stored) == 1 and stored[0] != "passwd.pdf"
+    assert os.path.realpath(document.file.path).startswith(str(private_storage))
+
+
+def test_a_filename_with_dot_dot_slash_and_bad_content_stores_nothing(
+    client, cpmi_user, own_registration, private_storage
+):
+    client.force_login(cpmi_user)
+    response = post_upload(
+        client, own_registration, "ktp", upload("../../bp3mi/settings.py", b"import os\n")
+    )
+    assert "Jenis berkas tidak dikenali" in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_every_version_is_kept_and_only_the_last_is_current(client, cpmi_user, own_registration):
+    client.force_login(cpmi_user)
+    post_upload(client, own_registration, "ktp", upload("a.pdf", pdf_bytes(1)))
+    post_upload(client, own_registration, "ktp", upload("b.pdf", pdf_bytes(2)))
+    versions = list(
+        Document.objects.order_by("version").values_list("version", "is_current", "status")
+    )
+    assert versions == [(1, False, "diganti"), (2, True, "menunggu")]
