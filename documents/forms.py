@@ -84,7 +84,10 @@ class ReviewForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label=_("Alasan pencabutan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Alasan pencabutan"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Alasan pencabutan wajib diisi.")},
     )
 
     def clean_reason(self):

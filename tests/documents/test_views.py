@@ -1,0 +1,321 @@
+"""Every view: anonymous -> login, wrong role -> 403, out of scope -> 404, allowed -> 200."""
+
+import pytest
+from django.urls import reverse
+
+from bp3mi import roles
+from bp3mi.models import AuditEvent
+from documents.models import Document, Letter
+from documents.services import document_reject, letter_generate, letter_revoke, letter_sign
+from registrations.choices import RegistrationStatus as RS
+from tests.factories import ApplicantFactory, RegistrationFactory
+
+from .files import pdf_bytes, upload
+from .helpers import registration_with_documents, verified_registration
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_cpmi(make_user):
+    return make_user(roles.CPMI)
+
+
+@pytest.fixture
+def own(cpmi_user):
+    return registration_with_documents(user=cpmi_user)
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+
+
+def get_as(client, user, url):
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+def ktp(registration):
+    return Document.objects.get(registration=registration, document_type__code="ktp", is_current=True)
+
+
+# --- CPMI pages -----------------------------------------------------------------------------
+
+
+def test_checklist_permissions(client, cpmi_user, other_cpmi, petugas_pengaduan, verifikator, own):
+    url = reverse("documents:checklist", kwargs={"pk": own.pk})
+    assert_login_redirect(client.get(url))
+    assert get_as(client, petugas_pengaduan, url).status_code == 403
+    assert get_as(client, other_cpmi, url).status_code == 404
+    response = get_as(client, cpmi_user, url)
+    assert response.status_code == 200
+    assert "KTP" in response.content.decode() and "Menunggu pemeriksaan" in response.content.decode()
+    assert get_as(client, verifikator, url).status_code == 200
+
+
+def test_checklist_shows_the_rejection_reason_and_offers_reupload_of_that_document_only(
+    client, cpmi_user, verifikator, own
+):
+    document = ktp(own)
+    document_reject(
+        document=document, by=verifikator, revision=0, reason="tidak_terbaca", note="Foto buram"
+    )
+    from documents.services import registration_request_correction
+
+    registration_request_correction(registration=own, by=verifikator)
+    client.force_login(cpmi_user)
+    body = client.get(reverse("documents:checklist", kwargs={"pk": own.pk})).content.decode()
+    assert "Tidak terbaca atau buram. Foto buram" in body
+    assert reverse("documents:upload", kwargs={"pk": own.pk, "code": "ktp"}) in body
+    assert reverse("documents:upload", kwargs={"pk": own.pk, "code": "kk"}) not in body
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Ada dokumen yang ditolak" in dashboard
+
+
+def test_checklist_query_count_is_bounded(client, cpmi_user, own, django_assert_max_num_queries):
+    client.force_login(cpmi_user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("documents:checklist", kwargs={"pk": own.pk})).status_code == 200
+
+
+def test_upload_permissions(client, cpmi_user, other_cpmi, verifikator, own):
+    url = reverse("documents:upload", kwargs={"pk": own.pk, "code": "ktp"})
+    assert_login_redirect(client.get(url))
+    assert get_as(client, verifikator, url).status_code == 403
+    assert get_as(client, other_cpmi, url).status_code == 404
+    assert get_as(client, cpmi_user, url).status_code == 200
+    missing = reverse("documents:upload", kwargs={"pk": own.pk, "code": "tidak-ada"})
+    assert client.get(missing).status_code == 404
+
+
+def test_other_cpmi_cannot_upload_into_someone_elses_registration(client, other_cpmi, own):
+    client.force_login(other_cpmi)
+    url = reverse("documents:upload", kwargs={"pk": own.pk, "code": "ktp"})
+    response = client.post(url, {"file": upload("a.pdf", pdf_bytes())})
+    assert response.status_code == 404
+    assert Document.objects.filter(registration=own, document_type__code="ktp").count() == 1
+
+
+def test_upload_is_refused_once_verified(client, cpmi_user, verifikator):
+    registration = verified_registration(verifikator=verifikator, user=cpmi_user)
+    client.force_login(cpmi_user)
+    url = reverse("documents:upload", kwargs={"pk": registration.pk, "code": "ktp"})
+    response = client.post(url, {"file": upload("a.pdf", pdf_bytes(4))})
+    assert "tidak dapat diunggah saat pendaftaran berstatus" in response.content.decode()
+
+
+def test_document_download_permissions(
+    client, cpmi_user, other_cpmi, staf_data, verifikator, own
+):
+    url = reverse("documents:download", kwargs={"pk": ktp(own).pk})
+    assert_login_redirect(client.get(url))
+    assert get_as(client, staf_data, url).status_code == 403
+    assert get_as(client, other_cpmi, url).status_code == 404  # CPMI A cannot fetch B's file
+    response = get_as(client, cpmi_user, url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert get_as(client, verifikator, url).status_code == 200
+    assert AuditEvent.objects.filter(actor=verifikator, action="view").exists()
+
+
+def test_letter_download_permissions_and_pending_letter_is_not_found(
+    client, cpmi_user, other_cpmi, staf_data, verifikator, kepala, django_capture_on_commit_callbacks
+):
+    registration = verified_registration(verifikator=verifikator, user=cpmi_user)
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = letter_sign(registration=registration, by=kepala)
+    url = reverse("documents:letter_download", kwargs={"pk": letter.pk})
+    assert get_as(client, cpmi_user, url).status_code == 404  # not rendered yet
+    letter_generate(letter_id=letter.pk)
+    client.logout()
+    assert_login_redirect(client.get(url))
+    assert get_as(client, staf_data, url).status_code == 403
+    assert get_as(client, other_cpmi, url).status_code == 404
+    response = get_as(client, cpmi_user, url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert get_as(client, kepala, url).status_code == 200
+
+
+# --- Officer pages --------------------------------------------------------------------------
+
+
+def test_queue_permissions_order_filters_and_query_count(
+    client, cpmi_user, kepala, verifikator, django_assert_max_num_queries
+):
+    from tests.factories import region
+
+    url = reverse("documents:queue")
+    assert_login_redirect(client.get(url))
+    assert get_as(client, cpmi_user, url).status_code == 403
+    assert get_as(client, kepala, url).status_code == 403
+    older = registration_with_documents()
+    newer = registration_with_documents(region=region("74.07"))
+    for _ in range(3):
+        registration_with_documents()
+    Document.objects.filter(registration=older).update(uploaded_at="2026-01-05T08:00:00+08:00")
+    RegistrationFactory(applicant=ApplicantFactory(), status=RS.SUBMITTED)  # nothing uploaded
+    client.force_login(verifikator)
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    listed = list(response.context["registrations"])
+    assert len(listed) == 5 and listed[0] == older
+    wakatobi = region("74.07")
+    response = client.get(url, {"region": wakatobi.pk})
+    assert list(response.context["registrations"]) == [newer]
+    response = client.get(url, {"days": 30})
+    assert list(response.context["registrations"]) == [older]
+    response = client.get(url, {"scheme": "g2g"})
+    assert list(response.context["registrations"]) == []
+
+
+def test_review_permissions_and_identity_beside_documents(
+    client, cpmi_user, kepala, verifikator, own
+):
+    url = reverse("documents:review", kwargs={"pk": own.pk})
+    assert_login_redirect(client.get(url))
+    assert get_as(client, cpmi_user, url).status_code == 403
+    assert get_as(client, kepala, url).status_code == 403
+    assert get_as(client, verifikator, reverse("documents:review", kwargs={"pk": 999999})).status_code == 404
+    response = get_as(client, verifikator, url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert own.applicant.full_name in body and own.applicant.nik in body
+    assert body.count('value="setujui"') == 14
+
+
+def test_review_post_approves_and_a_stale_form_gets_a_conflict_message(
+    client, verifikator, make_user, own
+):
+    document = ktp(own)
+    url = reverse("documents:document_review", kwargs={"pk": document.pk})
+    prefix = f"d{document.pk}"
+    assert_login_redirect(client.post(url, {}))
+    other = make_user(roles.VERIFIKATOR)
+    client.force_login(other)
+    client.post(url, {f"{prefix}-action": "tolak", f"{prefix}-revision": 0, f"{prefix}-reason": "lainnya", f"{prefix}-note": "Cap tidak ada"})
+    client.force_login(verifikator)
+    response = client.post(
+        url, {f"{prefix}-action": "setujui", f"{prefix}-revision": 0}, follow=True
+    )
+    assert "sudah diperiksa atau diganti oleh orang lain" in response.content.decode()
+    document.refresh_from_db()
+    assert document.status == "ditolak" and document.review_note == "Cap tidak ada"
+
+
+def test_review_post_reject_without_a_note_says_so(client, verifikator, own):
+    document = ktp(own)
+    prefix = f"d{document.pk}"
+    client.force_login(verifikator)
+    response = client.post(
+        reverse("documents:document_review", kwargs={"pk": document.pk}),
+        {f"{prefix}-action": "tolak", f"{prefix}-revision": 0, f"{prefix}-reason": "lainnya"},
+        follow=True,
+    )
+    assert "Tulis apa yang harus diperbaiki CPMI." in response.content.decode()
+    document.refresh_from_db()
+    assert document.status == "menunggu"
+
+
+def test_review_post_wrong_role_is_forbidden(client, cpmi_user, kepala, own):
+    url = reverse("documents:document_review", kwargs={"pk": ktp(own).pk})
+    client.force_login(cpmi_user)
+    assert client.post(url, {}).status_code == 403
+    client.force_login(kepala)
+    assert client.post(url, {}).status_code == 403
+
+
+def test_request_correction_view(client, cpmi_user, verifikator, own):
+    url = reverse("documents:request_correction", kwargs={"pk": own.pk})
+    assert_login_redirect(client.post(url))
+    client.force_login(cpmi_user)
+    assert client.post(url).status_code == 403
+    document_reject(document=ktp(own), by=verifikator, revision=0, reason="lainnya", note="Ulang")
+    client.force_login(verifikator)
+    assert client.post(url).status_code == 302
+    own.refresh_from_db()
+    assert own.status == RS.NEEDS_CORRECTION
+
+
+def test_signing_queue_and_sign_view(
+    client, cpmi_user, verifikator, kepala, django_assert_max_num_queries
+):
+    registration = verified_registration(verifikator=verifikator)
+    for _ in range(2):
+        verified_registration(verifikator=verifikator)
+    queue = reverse("documents:signing")
+    assert_login_redirect(client.get(queue))
+    assert get_as(client, verifikator, queue).status_code == 403
+    client.force_login(kepala)
+    with django_assert_max_num_queries(10):
+        assert len(client.get(queue).context["registrations"]) == 3
+    sign = reverse("documents:sign", kwargs={"pk": registration.pk})
+    assert get_as(client, cpmi_user, sign).status_code == 403
+    assert get_as(client, kepala, reverse("documents:sign", kwargs={"pk": 999999})).status_code == 404
+    assert get_as(client, kepala, sign).status_code == 200
+    response = client.post(sign, follow=True)
+    assert "PDF sedang dibuat" in response.content.decode()
+    letter = Letter.objects.get(registration=registration)
+    assert letter.signed_by == kepala and letter.status == Letter.Status.PENDING
+    assert len(client.get(queue).context["registrations"]) == 2
+
+
+def test_signing_by_the_verifier_is_refused_on_screen(client, make_user):
+    both = make_user(roles.VERIFIKATOR, roles.KEPALA)
+    registration = verified_registration(verifikator=both)
+    client.force_login(both)
+    response = client.post(reverse("documents:sign", kwargs={"pk": registration.pk}), follow=True)
+    assert "prinsip empat mata" in response.content.decode()
+    assert not Letter.objects.exists()
+
+
+@pytest.fixture
+def letter(verifikator, kepala, cpmi_user, django_capture_on_commit_callbacks):
+    registration = verified_registration(verifikator=verifikator, user=cpmi_user, full_name="Siti Aminah")
+    with django_capture_on_commit_callbacks(execute=False):
+        return letter_sign(registration=registration, by=kepala)
+
+
+def test_retry_view_requeues_a_failed_letter(client, cpmi_user, kepala, letter):
+    url = reverse("documents:letter_retry", kwargs={"pk": letter.pk})
+    assert_login_redirect(client.post(url))
+    client.force_login(cpmi_user)
+    assert client.post(url).status_code == 403
+    Letter.objects.filter(pk=letter.pk).update(status=Letter.Status.FAILED, error="x")
+    client.force_login(kepala)
+    assert client.post(url).status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.PENDING
+
+
+def test_revoke_view(client, verifikator, kepala, letter):
+    url = reverse("documents:letter_revoke", kwargs={"pk": letter.pk})
+    assert_login_redirect(client.get(url))
+    assert get_as(client, verifikator, url).status_code == 403
+    assert get_as(client, kepala, reverse("documents:letter_revoke", kwargs={"pk": 999999})).status_code == 404
+    assert get_as(client, kepala, url).status_code == 200
+    response = client.post(url, {"reason": ""})
+    assert "Alasan pencabutan wajib diisi." in response.content.decode()
+    client.post(url, {"reason": "Data paspor tidak benar"})
+    letter.refresh_from_db()
+    assert letter.is_revoked and letter.revoke_reason == "Data paspor tidak benar"
+
+
+# --- Public check ---------------------------------------------------------------------------
+
+
+def test_public_check_shows_only_number_date_state_masked_name_and_hash(client, kepala, letter):
+    letter = letter_generate(letter_id=letter.pk)
+    url = reverse("documents:letter_check", kwargs={"token": letter.token})
+    assert url == f"/verifikasi/{letter.token}/"
+    body = client.get(url).content.decode()
+    assert "BERLAKU" in body and letter.number in body and letter.sha256 in body
+    assert "S*** A*****" in body
+    assert "Siti Aminah" not in body and letter.registration.applicant.nik not in body
+    letter_revoke(letter=letter, by=kepala, reason="Dicabut")
+    body = client.get(url).content.decode()
+    assert "DICABUT" in body and "BERLAKU" not in body
+    assert client.get("/verifikasi/bukan-token/").status_code == 404
+    assert client.get(f"/verifikasi/{letter.pk}/").status_code == 404
