@@ -85,6 +85,12 @@ def document_upload(
                 .first()
             )
             if current is not None and current.sha256 == clean.sha256:
+                if current.status == DocumentStatus.REJECTED:
+                    raise ValidationError(
+                        _("Berkas ini sama dengan yang ditolak. Unggah berkas yang sudah diperbaiki."),
+                        code="same_as_rejected",
+                    )
+                # The same file sent twice (a double tap): nothing changes.
                 return current
             if current is not None and current.status == DocumentStatus.APPROVED:
                 raise ValidationError(
