@@ -87,7 +87,9 @@ def document_upload(
             if current is not None and current.sha256 == clean.sha256:
                 if current.status == DocumentStatus.REJECTED:
                     raise ValidationError(
-                        _("Berkas ini sama dengan yang ditolak. Unggah berkas yang sudah diperbaiki."),
+                        _(
+                            "Berkas ini sama dengan yang ditolak. Unggah berkas yang sudah diperbaiki."
+                        ),
                         code="same_as_rejected",
                     )
                 # The same file sent twice (a double tap): nothing changes.

@@ -37,7 +37,9 @@ def get_as(client, user, url):
 
 
 def ktp(registration):
-    return Document.objects.get(registration=registration, document_type__code="ktp", is_current=True)
+    return Document.objects.get(
+        registration=registration, document_type__code="ktp", is_current=True
+    )
 
 
 # --- CPMI pages -----------------------------------------------------------------------------
@@ -50,7 +52,9 @@ def test_checklist_permissions(client, cpmi_user, other_cpmi, petugas_pengaduan,
     assert get_as(client, other_cpmi, url).status_code == 404
     response = get_as(client, cpmi_user, url)
     assert response.status_code == 200
-    assert "KTP" in response.content.decode() and "Menunggu pemeriksaan" in response.content.decode()
+    assert (
+        "KTP" in response.content.decode() and "Menunggu pemeriksaan" in response.content.decode()
+    )
     assert get_as(client, verifikator, url).status_code == 200
 
 
@@ -105,9 +109,7 @@ def test_upload_is_refused_once_verified(client, cpmi_user, verifikator):
     assert "tidak dapat diunggah saat pendaftaran berstatus" in response.content.decode()
 
 
-def test_document_download_permissions(
-    client, cpmi_user, other_cpmi, staf_data, verifikator, own
-):
+def test_document_download_permissions(client, cpmi_user, other_cpmi, staf_data, verifikator, own):
     url = reverse("documents:download", kwargs={"pk": ktp(own).pk})
     assert_login_redirect(client.get(url))
     assert get_as(client, staf_data, url).status_code == 403
@@ -122,7 +124,13 @@ def test_document_download_permissions(
 
 
 def test_letter_download_permissions_and_pending_letter_is_not_found(
-    client, cpmi_user, other_cpmi, staf_data, verifikator, kepala, django_capture_on_commit_callbacks
+    client,
+    cpmi_user,
+    other_cpmi,
+    staf_data,
+    verifikator,
+    kepala,
+    django_capture_on_commit_callbacks,
 ):
     registration = verified_registration(verifikator=verifikator, user=cpmi_user)
     with django_capture_on_commit_callbacks(execute=False):
@@ -178,7 +186,10 @@ def test_review_permissions_and_identity_beside_documents(
     assert_login_redirect(client.get(url))
     assert get_as(client, cpmi_user, url).status_code == 403
     assert get_as(client, kepala, url).status_code == 403
-    assert get_as(client, verifikator, reverse("documents:review", kwargs={"pk": 999999})).status_code == 404
+    assert (
+        get_as(client, verifikator, reverse("documents:review", kwargs={"pk": 999999})).status_code
+        == 404
+    )
     response = get_as(client, verifikator, url)
     body = response.content.decode()
     assert response.status_code == 200
@@ -195,7 +206,15 @@ def test_review_post_approves_and_a_stale_form_gets_a_conflict_message(
     assert_login_redirect(client.post(url, {}))
     other = make_user(roles.VERIFIKATOR)
     client.force_login(other)
-    client.post(url, {f"{prefix}-action": "tolak", f"{prefix}-revision": 0, f"{prefix}-reason": "lainnya", f"{prefix}-note": "Cap tidak ada"})
+    client.post(
+        url,
+        {
+            f"{prefix}-action": "tolak",
+            f"{prefix}-revision": 0,
+            f"{prefix}-reason": "lainnya",
+            f"{prefix}-note": "Cap tidak ada",
+        },
+    )
     client.force_login(verifikator)
     response = client.post(
         url, {f"{prefix}-action": "setujui", f"{prefix}-revision": 0}, follow=True
@@ -253,7 +272,9 @@ def test_signing_queue_and_sign_view(
         assert len(client.get(queue).context["registrations"]) == 3
     sign = reverse("documents:sign", kwargs={"pk": registration.pk})
     assert get_as(client, cpmi_user, sign).status_code == 403
-    assert get_as(client, kepala, reverse("documents:sign", kwargs={"pk": 999999})).status_code == 404
+    assert (
+        get_as(client, kepala, reverse("documents:sign", kwargs={"pk": 999999})).status_code == 404
+    )
     assert get_as(client, kepala, sign).status_code == 200
     response = client.post(sign, follow=True)
     assert "PDF sedang dibuat" in response.content.decode()
@@ -273,7 +294,9 @@ def test_signing_by_the_verifier_is_refused_on_screen(client, make_user):
 
 @pytest.fixture
 def letter(verifikator, kepala, cpmi_user, django_capture_on_commit_callbacks):
-    registration = verified_registration(verifikator=verifikator, user=cpmi_user, full_name="Siti Aminah")
+    registration = verified_registration(
+        verifikator=verifikator, user=cpmi_user, full_name="Siti Aminah"
+    )
     with django_capture_on_commit_callbacks(execute=False):
         return letter_sign(registration=registration, by=kepala)
 
@@ -294,7 +317,12 @@ def test_revoke_view(client, verifikator, kepala, letter):
     url = reverse("documents:letter_revoke", kwargs={"pk": letter.pk})
     assert_login_redirect(client.get(url))
     assert get_as(client, verifikator, url).status_code == 403
-    assert get_as(client, kepala, reverse("documents:letter_revoke", kwargs={"pk": 999999})).status_code == 404
+    assert (
+        get_as(
+            client, kepala, reverse("documents:letter_revoke", kwargs={"pk": 999999})
+        ).status_code
+        == 404
+    )
     assert get_as(client, kepala, url).status_code == 200
     response = client.post(url, {"reason": ""})
     assert "Alasan pencabutan wajib diisi." in response.content.decode()

@@ -45,7 +45,8 @@ def test_cpmi_uploads_officer_rejects_reupload_approve_sign_and_check_the_letter
     # Everything but the KTP is already in and approved, so the journey stays short.
     Document.objects.filter(registration=registration, document_type__code="ktp").delete()
     for document in Document.objects.filter(
-        registration=registration, document_type__in=letter_document_types(registration=registration)
+        registration=registration,
+        document_type__in=letter_document_types(registration=registration),
     ):
         document_approve(document=document, by=verifikator, revision=document.revision)
     photo = tmp_path / "ktp.jpg"
