@@ -343,8 +343,8 @@ def _queue_letter(letter_id: int) -> None:
 
     try:
         letter_generate_task.delay(letter_id)
-    except Exception:
-        logger.warning("broker unavailable; letter %s waits for the sweep", letter_id)
+    except Exception as exc:
+        logger.warning("broker unavailable (%s); letter %s waits for the sweep", exc, letter_id)
 
 
 def letter_sign(

@@ -242,31 +242,38 @@ def test_sweep_requeues_stuck_pending_and_running_jobs_only(signed_letter, setti
     assert letter_sweep() == []
 
 
+def drop_pools(app):
+    """Celery builds its connection pools from the broker settings once; forget them so the
+    next message uses the settings of the moment."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def test_broker_down_at_signing_keeps_the_signature_and_the_sweep_sends_it_later(
-    verifikator, kepala, django_capture_on_commit_callbacks
+    verifikator, kepala, django_capture_on_commit_callbacks, caplog
 ):
     from bp3mi.celery import app
 
     registration = verified_registration(verifikator=verifikator)
-    saved = app.conf.broker_url
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+    # Nothing listens on port 1: the broker is down.
     app.conf.broker_url = "redis://127.0.0.1:1/0"
-    saved_retry = app.conf.broker_connection_retry, app.conf.broker_connection_max_retries
-    app.conf.broker_connection_max_retries = 0
+    app.conf.broker_transport_options = {"max_retries": 0}
+    drop_pools(app)
     try:
-        with app.connection_for_write() as conn:
-            pass
-        app.pool.force_close_all()
         with django_capture_on_commit_callbacks(execute=True):
             letter = letter_sign(registration=registration, by=kepala)
     finally:
-        app.conf.broker_url = saved
-        app.conf.broker_connection_max_retries = saved_retry[1]
-        app.pool.force_close_all()
-        del conn
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        drop_pools(app)
+    assert "broker unavailable" in caplog.text and "closed pool" not in caplog.text
+    caplog.clear()
     letter.refresh_from_db()
     assert letter.status == Letter.Status.PENDING and letter.number
     Letter.objects.filter(pk=letter.pk).update(queued_at=timezone.now() - timedelta(minutes=2))
+    # The broker is back: the sweep sends the job.
     assert letter_sweep() == [letter.pk]
+    assert "broker unavailable" not in caplog.text
 
 
 def test_revoking_needs_a_reason_and_is_recorded(signed_letter, kepala):
@@ -285,3 +292,59 @@ def test_helpers_mask_names_and_write_dates_in_indonesian():
     assert letters.letter_number(serial=7, day=datetime.date(2026, 8, 1)) == (
         "0007/BP3MI-SULTRA/VER/VIII/2026"
     )
+
+
+def test_sending_the_rejected_file_again_is_refused(verifikator, cpmi_user):
+    registration = registration_with_documents(user=cpmi_user)
+    ktp = current(registration, "ktp")
+    document_reject(document=ktp, by=verifikator, revision=0, reason="tidak_terbaca", note="Buram")
+    with ktp.file.open("rb") as f:
+        same = f.read()
+    from documents.uploads import CleanFile
+
+    clean = CleanFile(content=same, file_format="pdf", original_name="ktp.pdf")
+    with pytest.raises(ValidationError, match="sama dengan yang ditolak"):
+        document_upload(
+            registration=registration, document_type=ktp.document_type, clean=clean, by=cpmi_user
+        )
+    assert (
+        Document.objects.filter(registration=registration, document_type__code="ktp").count() == 1
+    )
+
+
+def test_roles_hold_the_document_permissions(verifikator, kepala, cpmi_user):
+    assert verifikator.has_perm("documents.review_document")
+    assert verifikator.has_perm("documents.view_document")
+    assert not verifikator.has_perm("documents.sign_letter")
+    assert kepala.has_perm("documents.sign_letter") and kepala.has_perm("documents.revoke_letter")
+    assert not kepala.has_perm("documents.review_document")
+    assert not cpmi_user.has_perm("documents.view_document")
+
+
+def test_document_types_are_seeded_with_their_requirements():
+    codes = set(DocumentType.objects.values_list("code", flat=True))
+    assert {
+        "ktp",
+        "kk",
+        "akta_lahir",
+        "ijazah",
+        "status_kawin",
+        "izin_keluarga",
+        "sertifikat_kompetensi",
+        "surat_sehat",
+        "paspor",
+        "visa_kerja",
+        "perjanjian_penempatan",
+        "perjanjian_kerja",
+        "bpjs",
+        "skck",
+    } <= codes
+    from documents.selectors import letter_document_types
+    from tests.factories import RegistrationFactory
+
+    mandiri = RegistrationFactory(scheme="mandiri")
+    p2p = RegistrationFactory(scheme="p2p")
+    assert "perjanjian_penempatan" not in {
+        t.code for t in letter_document_types(registration=mandiri)
+    }
+    assert "perjanjian_penempatan" in {t.code for t in letter_document_types(registration=p2p)}
