@@ -164,8 +164,9 @@ def _has_rejected(registration: Registration) -> bool:
 
 
 def _lock_for_review(*, document: Document, revision: int) -> Document:
+    # The document and its registration are locked, not the shared document type row.
     locked = (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self", "registration"))
         .select_related("registration", "document_type")
         .get(pk=document.pk)
     )
@@ -286,11 +287,7 @@ def registration_request_correction(
     """Send a registration back to the CPMI to re-upload the rejected documents; they are
     told by e-mail and see it on their dashboard."""
     with transaction.atomic():
-        locked = (
-            Registration.objects.select_for_update()
-            .select_related("applicant__user")
-            .get(pk=registration.pk)
-        )
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if locked.status == RS.NEEDS_CORRECTION:
             return locked
         rejected = list(
