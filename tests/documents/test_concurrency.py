@@ -16,8 +16,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_signing_gives_distinct_consecutive_numbers(make_user, settings):
+def test_concurrent_signing_gives_distinct_consecutive_numbers(transactional_db, make_user):
     # The render jobs are not the point here; nothing consumes this queue.
     verifikator = make_user(roles.VERIFIKATOR)
     signers = [make_user(roles.KEPALA) for _ in range(2)]
