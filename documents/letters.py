@@ -7,6 +7,7 @@ import datetime
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 MONTHS = [
     "Januari",
@@ -56,8 +57,6 @@ def qr_data_uri(url: str) -> str:
 
 
 def letter_html(letter, documents) -> str:
-    from django.utils import timezone
-
     applicant = letter.registration.applicant
     url = verification_url(letter.token)
     return render_to_string(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +21,7 @@ from bp3mi.services import audit_record
 
 from . import selectors, services
 from .forms import DocumentUploadForm, QueueFilterForm, ReviewForm, RevokeForm
+from .letters import indonesian_date, mask_name
 from .models import DocumentType, Letter
 from .services import ConflictError
 from .uploads import SizeLimitUploadHandler
@@ -385,13 +387,9 @@ class LetterCheckView(TemplateView):
     template_name = "letters/letter_check.html"
 
     def get_context_data(self, **kwargs):
-        from .letters import indonesian_date, mask_name
-
         letter = get_object_or_404(
             Letter.objects.select_related("registration__applicant"), token=kwargs["token"]
         )
-        from django.utils import timezone
-
         return super().get_context_data(
             letter=letter,
             signed_on=indonesian_date(timezone.localtime(letter.signed_at).date()),
