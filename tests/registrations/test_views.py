@@ -114,6 +114,17 @@ def test_complaint_officers_may_view_but_not_change_status(client, petugas_penga
     assert client.post(url, {"to_status": S.IN_VERIFICATION}).status_code == 403
 
 
+def test_the_officer_page_leads_to_the_document_review_only_for_those_who_review(
+    client, verifikator, petugas_pengaduan, submitted
+):
+    review = reverse("documents:review", kwargs={"pk": submitted.pk})
+    checklist = reverse("documents:checklist", kwargs={"pk": submitted.pk})
+    page = login(client, verifikator).get(submitted.get_absolute_url()).content.decode()
+    assert review in page and checklist in page
+    page = login(client, petugas_pengaduan).get(submitted.get_absolute_url()).content.decode()
+    assert review not in page and checklist not in page
+
+
 # --- The form, step by step ----------------------------------------------------------------
 
 
