@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bp3mi import roles
+from bp3mi.bulk import bulk_insert
 from bp3mi.models import Country, Region, User
 from bp3mi.reference import load_all_reference_data
 from bp3mi.services import sequence_take
@@ -324,7 +325,7 @@ class Command(BaseCommand):
                 region = rng.choice(regions)
                 first = rng.choice(FIRST_NAMES_F if sex == Sex.FEMALE else FIRST_NAMES_M)
                 applicants.append(
-                    Applicant(
+                    dict(
                         nik=build_nik(
                             region_code=region.nik_prefix,
                             kecamatan=1 + i % 30,
@@ -339,7 +340,7 @@ class Command(BaseCommand):
                         marital_status=rng.choice(marital),
                         education=rng.choice(education),
                         address=f"Jl. Demo No. {1 + i % 200}",
-                        region=region,
+                        region_id=region.pk,
                         kecamatan=f"Kecamatan {1 + i % 30}",
                         village=f"Desa {1 + i % 90}",
                         phone=f"+62812{i:08d}",
@@ -359,7 +360,7 @@ class Command(BaseCommand):
                 occupation = rng.choice(occupations)
                 plans.append((status, submitted, scheme, occupation))
             with transaction.atomic():
-                Applicant.objects.bulk_create(applicants, batch_size=BATCH)
+                applicant_ids = bulk_insert(Applicant, applicants)
                 by_year = {}
                 for _status, submitted, _scheme, _occ in plans:
                     if submitted:
@@ -369,35 +370,36 @@ class Command(BaseCommand):
                     for year, count in by_year.items()
                 }
                 registrations = []
-                for applicant, (status, submitted, scheme, occupation) in zip(
-                    applicants, plans, strict=True
+                for applicant_id, (status, submitted, scheme, occupation) in zip(
+                    applicant_ids, plans, strict=True
                 ):
                     number = None
                     if submitted:
                         number = f"REG-{submitted.year}-{next_number[submitted.year]:06d}"
                         next_number[submitted.year] += 1
                     country = rng.choice(countries)
+                    p3mi = rng.choice(p3mis) if scheme == Scheme.P2P and p3mis else None
                     registrations.append(
-                        Registration(
+                        dict(
                             number=number,
-                            applicant=applicant,
+                            applicant_id=applicant_id,
                             status=status,
                             scheme=scheme,
-                            destination_country=country,
-                            occupation=occupation,
+                            destination_country_id=country.pk,
+                            occupation_id=occupation.pk,
                             employer_type=EmployerType.HOUSEHOLD
                             if occupation.is_household
                             else EmployerType.LEGAL_ENTITY,
-                            p3mi=rng.choice(p3mis) if scheme == Scheme.P2P and p3mis else None,
-                            training_centre=rng.choice(centres) if centres else None,
-                            clinic=rng.choice(clinics) if clinics else None,
+                            p3mi_id=p3mi.pk if p3mi else None,
+                            training_centre_id=rng.choice(centres).pk if centres else None,
+                            clinic_id=rng.choice(clinics).pk if clinics else None,
                             flag_moratorium=occupation.is_household
                             and country.household_moratorium,
                             submitted_at=submitted,
                             current_step="periksa" if submitted else "identitas",
                         )
                     )
-                Registration.objects.bulk_create(registrations, batch_size=BATCH)
+                bulk_insert(Registration, registrations)
             made += len(registrations)
             self.stdout.write(f"  {stop}/{wanted}")
         return made
