@@ -67,8 +67,12 @@ def make_signed_letters(count: int) -> list[int]:
     from bp3mi import roles
     from documents.services import letter_sign
     from tests.documents.helpers import verified_registration
-    from tests.factories import UserFactory
+    from tests.factories import ApplicantFactory, RegistrationFactory, UserFactory
 
+    # Start the factories' sequences past anything an earlier run left in the database.
+    start = int(time.time()) % 100_000
+    for factory_class in (UserFactory, ApplicantFactory, RegistrationFactory):
+        factory_class.reset_sequence(start)
     verifikator = UserFactory(roles=[roles.VERIFIKATOR])
     kepala = UserFactory(roles=[roles.KEPALA])
     ids = []
@@ -187,8 +191,14 @@ from bp3mi import roles
 from registrations.choices import RegistrationStatus
 
 call_command("migrate", verbosity=0)
-user = UserFactory(roles=[roles.CPMI])
-registration = RegistrationFactory(applicant=ApplicantFactory(user=user), status=RegistrationStatus.SUBMITTED)
+# Unique names: the database may already hold rows made by the same factories.
+run = os.urandom(4).hex()
+user = UserFactory(roles=[roles.CPMI], email=f"upload-{run}@bench.test")
+registration = RegistrationFactory(
+    applicant=ApplicantFactory(user=user),
+    status=RegistrationStatus.SUBMITTED,
+    number=f"REG-2099-{int(run, 16) % 1000000:06d}",
+)
 # A noisy camera photo compresses badly: ~5 MB as JPEG.
 image = Image.frombytes("RGB", (2600, 2600), os.urandom(2600 * 2600 * 3))
 buffer = io.BytesIO()
