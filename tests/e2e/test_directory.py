@@ -44,7 +44,10 @@ def test_a_visitor_checks_a_p3mi_from_the_home_page_on_a_phone(phone_page, direc
 
 def test_cek_p3mi_works_without_javascript(browser, live_server, directory):
     context = browser.new_context(
-        viewport={"width": 360, "height": 640}, base_url=live_server.url, java_script_enabled=False
+        viewport={"width": 360, "height": 640},
+        base_url=live_server.url,
+        locale="id-ID",
+        java_script_enabled=False,
     )
     page = context.new_page()
     page.goto("/")
