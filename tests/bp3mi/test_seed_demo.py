@@ -43,3 +43,18 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone(make_user):
     make_user()
     call_command("seed_demo", if_empty=True, verbosity=0)
     assert Stakeholder.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_every_demo_account_signs_in_and_reaches_its_dashboard(client):
+    from bp3mi.management.commands.seed_demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_USERS
+
+    call_command("seed_demo", verbosity=0)
+    for role, local, _name, _staff in DEMO_USERS:
+        email = f"{local}@{DEMO_DOMAIN}"
+        response = client.post("/akun/masuk/", {"username": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, role
+        user = User.objects.get(email=email)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert client.get("/dasbor/").status_code == 200
+        client.post("/akun/keluar/")
