@@ -26,6 +26,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registrations.view_registration",
         "registrations.change_registration",
         "registrations.record_milestone",
+        "registrations.register_walk_in",
         "stakeholders.view_stakeholder",
         "documents.review_document",
         "documents.view_document",

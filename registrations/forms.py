@@ -254,6 +254,103 @@ STEP_FORMS = {
     "tujuan": DestinationForm,
 }
 
+
+class WalkInIdentityForm(IdentityForm):
+    """The identity part of an officer's walk-in registration: as the CPMI's, except that
+    the officer may record a person without a NIK ("Tanpa NIK"), with the reason. A NIK that
+    is given must still be valid and agree with the birth date and sex."""
+
+    no_nik = forms.BooleanField(
+        label=_("Tanpa NIK"),
+        required=False,
+        help_text=_("Centang bila orang ini tidak memiliki NIK; pendaftaran akan ditandai."),
+    )
+    no_nik_reason = forms.CharField(
+        label=_("Alasan tanpa NIK"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wajib bila Tanpa NIK dicentang, misalnya: PMI purna, KTP hilang."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nik"].required = False
+        self.fields["nik"].help_text = _("16 angka pada KTP. Kosongkan bila Tanpa NIK.")
+        self.order_fields(["nik", "no_nik", "no_nik_reason"])
+
+    def clean_nik(self):
+        if not "".join(self.cleaned_data["nik"].split()):
+            return ""
+        return super().clean_nik()
+
+    def clean(self):
+        data = super().clean()
+        no_nik = data.get("no_nik")
+        reason = (data.get("no_nik_reason") or "").strip()
+        nik_given = "nik" not in data or data["nik"]  # an invalid NIK is already reported
+        if no_nik:
+            if nik_given:
+                self.add_error(
+                    "nik", _("Kosongkan NIK bila Tanpa NIK dicentang, atau hapus centangnya.")
+                )
+            if not reason:
+                self.add_error("no_nik_reason", _("Tulis alasan pendaftaran tanpa NIK."))
+        elif not nik_given:
+            self.add_error(
+                "nik", _("NIK wajib diisi. Bila orang ini tidak memiliki NIK, centang Tanpa NIK.")
+            )
+        data["no_nik_reason"] = reason if no_nik else ""
+        return data
+
+
+class WalkInForms:
+    """The officer's walk-in page: the four forms of the CPMI registration on one page
+    (their field names do not overlap), validated together."""
+
+    def __init__(self, data=None):
+        self.identity = WalkInIdentityForm(data=data)
+        self.address = AddressForm(data=data)
+        self.education = EducationForm(data=data)
+        self.destination = DestinationForm(data=data)
+        self.sections = [
+            (_("Identitas"), self.identity),
+            (_("Alamat dan keluarga"), self.address),
+            (_("Pendidikan dan pengalaman"), self.education),
+            (_("Tujuan dan skema"), self.destination),
+        ]
+
+    def is_valid(self) -> bool:
+        # Every form is validated, so that each shows its messages at once.
+        results = [form.is_valid() for _title, form in self.sections]
+        return all(results)
+
+    def applicant_data(self) -> dict:
+        identity = {name: self.identity.cleaned_data[name] for name in IdentityForm.Meta.fields}
+        education = {name: self.education.cleaned_data[name] for name in EducationForm.Meta.fields}
+        return {**identity, **self.address.applicant_data(), **education}
+
+    def registration_data(self) -> dict:
+        return {name: self.destination.cleaned_data[name] for name in DestinationForm.Meta.fields}
+
+    @property
+    def no_nik_reason(self) -> str:
+        return self.identity.cleaned_data["no_nik_reason"]
+
+    def add_error(self, field: str | None, errors) -> None:
+        """Put a service's error next to the field it names, on whichever form has it."""
+        field = "residence" if field == "region" else field
+        for _title, form in self.sections:
+            if field in form.fields:
+                form.add_error(field, errors)
+                return
+        self.identity.add_error(None, errors)
+
+    @property
+    def non_field_errors(self) -> list:
+        return [e for _title, form in self.sections for e in form.non_field_errors()]
+
+
 STEP_TITLES = {
     "identitas": _("Identitas"),
     "alamat": _("Alamat dan keluarga"),

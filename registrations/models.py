@@ -201,6 +201,7 @@ class Registration(models.Model):
     flag_duplicate_nik = models.BooleanField(_("NIK ganda"), default=False)
     flag_moratorium = models.BooleanField(_("negara moratorium"), default=False)
     flag_no_nik = models.BooleanField(_("tanpa NIK"), default=False)
+    no_nik_reason = models.TextField(_("alasan tanpa NIK"), blank=True)
     status_reason = models.TextField(_("alasan status"), blank=True)
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -212,6 +213,7 @@ class Registration(models.Model):
         ordering = ["-created_at"]
         permissions = [
             ("register_self", _("Dapat mendaftarkan diri sebagai CPMI")),
+            ("register_walk_in", _("Dapat mencatat pendaftaran CPMI yang datang ke loket")),
             ("record_milestone", _("Dapat mencatat tahapan CPMI")),
             ("view_statistics", _("Dapat melihat dan mengekspor statistik")),
         ]

@@ -293,6 +293,8 @@ def registration_problems(
     missing = _("Wajib diisi sebelum pendaftaran diajukan.")
     for fields in REQUIRED_APPLICANT_FIELDS.values():
         for name in fields:
+            if name == "nik" and registration.flag_no_nik:
+                continue
             if not getattr(applicant, name):
                 problems.setdefault(name, []).append(missing)
     if not applicant.region_id and not applicant.lives_outside_region:
@@ -376,6 +378,78 @@ def registration_submit(
         locked = registration_transition(registration=locked, to_status=S.SUBMITTED, by=by)
     registration.refresh_from_db()
     return locked
+
+
+def registration_record_walk_in(
+    *,
+    by: User,
+    applicant_data: dict[str, Any],
+    registration_data: dict[str, Any],
+    no_nik_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Registration:
+    """Record and submit the registration of a person who came to the desk, on their behalf.
+
+    The person has no account (`Applicant.user` is empty); the officer `by` is the actor of
+    the creation and of the submission. The same rules hold as for a CPMI's own
+    registration (`registration_submit`): one active registration per NIK (a second attempt
+    is recorded and refused), age 18 on the day, the P3MI's licences, the moratorium flag.
+    An empty NIK is allowed only with a reason, and flags the registration `flag_no_nik`.
+    Either everything is stored and submitted, or nothing is."""
+    nik = applicant_data.get("nik") or ""
+    no_nik_reason = no_nik_reason.strip()
+    if not nik and not no_nik_reason:
+        raise ValidationError(
+            {"no_nik_reason": _("Tulis alasan pendaftaran tanpa NIK.")}, code="no_nik_reason"
+        )
+    if nik:
+        no_nik_reason = ""
+        other = active_registration_with_nik(nik=nik)
+        if other is not None:
+            duplicate_nik_record(existing=other, by=by, request=request)
+            raise ValidationError(
+                {
+                    "nik": _(
+                        "NIK ini sudah dipakai pada pendaftaran lain yang masih aktif "
+                        "(%(registration)s). Buka pendaftaran itu dari daftar pendaftaran; "
+                        "percobaan ini dicatat pada pendaftaran tersebut."
+                    )
+                    % {"registration": other}
+                },
+                code="duplicate_nik",
+            )
+    with transaction.atomic():
+        applicant = Applicant.objects.create(user=None, **{**applicant_data, "nik": nik})
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.CREATE,
+            obj=applicant,
+            message=_("Dicatat petugas di loket."),
+            request=request,
+        )
+        registration = Registration(
+            applicant=applicant,
+            flag_no_nik=not nik,
+            no_nik_reason=no_nik_reason,
+            current_step=STEPS[-1],
+            **registration_data,
+        )
+        if registration.scheme != Scheme.P2P:
+            registration.p3mi = None
+        registration.flag_moratorium = moratorium_applies(registration)
+        registration.save()
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.CREATE,
+            obj=registration,
+            message=(
+                _("Dicatat petugas di loket, tanpa NIK: %(reason)s") % {"reason": no_nik_reason}
+                if no_nik_reason
+                else _("Dicatat petugas di loket.")
+            ),
+            request=request,
+        )
+        return registration_submit(registration=registration, by=by, request=request)
 
 
 def milestone_record(

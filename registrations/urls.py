@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     # Officers
     path("petugas/pendaftaran/", views.RegistrationListView.as_view(), name="list"),
+    path("petugas/pendaftaran/baru/", views.WalkInRegistrationView.as_view(), name="walk_in"),
     path("petugas/pendaftaran/<int:pk>/", views.RegistrationDetailView.as_view(), name="detail"),
     path(
         "petugas/pendaftaran/<int:pk>/status/",

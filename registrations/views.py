@@ -3,6 +3,7 @@
 import json
 
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -23,6 +24,7 @@ from .forms import (
     AddressForm,
     MilestoneForm,
     StatusChangeForm,
+    WalkInForms,
     WithdrawForm,
 )
 from .receipt import registration_receipt_pdf
@@ -536,3 +538,51 @@ class MilestoneRecordView(RegistrationDetailView):
                 return redirect(self.object.get_absolute_url())
         services.registration_view_log(registration=self.object, by=request.user, request=request)
         return self.render_to_response(self.get_context_data(milestone_form=form), status=400)
+
+
+class WalkInRegistrationView(PermissionRequiredMixin, TemplateView):
+    """An officer records, and submits at once, the registration of a person who came to
+    the desk (LTSA) without an account; a person without a NIK is recorded with the reason
+    and flagged. Lands on the officer's detail page."""
+
+    permission_required = ("registrations.view_registration", "registrations.register_walk_in")
+    template_name = "registrations/registration_walk_in.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("forms", WalkInForms())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        forms = WalkInForms(data=request.POST)
+        if not forms.is_valid():
+            return self.render_to_response(self.get_context_data(forms=forms))
+        try:
+            registration = services.registration_record_walk_in(
+                by=request.user,
+                applicant_data=forms.applicant_data(),
+                registration_data=forms.registration_data(),
+                no_nik_reason=forms.no_nik_reason,
+                request=request,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    forms.add_error(field, errors)
+            else:
+                forms.add_error(None, error)
+            return self.render_to_response(self.get_context_data(forms=forms))
+        messages.success(
+            request,
+            _("Pendaftaran dicatat dan diajukan dengan nomor %(number)s.")
+            % {"number": registration.number},
+        )
+        if registration.flag_moratorium:
+            messages.warning(
+                request,
+                _(
+                    "Jabatan sektor rumah tangga ke negara yang sedang dimoratorium: "
+                    "pendaftaran ditandai untuk diperiksa."
+                ),
+            )
+        return redirect(registration.get_absolute_url())
