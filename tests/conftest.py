@@ -47,6 +47,17 @@ def _isolated_task_queue():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request made in English leaves English
+    active in the thread, which would leak into the messages of the tests after it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests (live server, real worker) empty the database after they run; the
     roles, regions, countries and occupations the data migrations loaded are put back first."""
