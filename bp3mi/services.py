@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -41,6 +44,35 @@ def audit_record(
         changes=changes or {},
         ip_address=client_ip(request),
     )
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def model_snapshot(
+    obj: models.Model,
+    *,
+    fields: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+    prefix: str = "",
+) -> dict[str, Any]:
+    """Field values of `obj` as JSON-ready values (foreign keys as ids, dates as ISO text),
+    for the before/after of an audit event: the named `fields`, or every concrete field but
+    the `exclude`d ones."""
+    if fields is None:
+        excluded = set(exclude)
+        names = [f.name for f in obj._meta.concrete_fields if f.name not in excluded]
+    else:
+        names = list(fields)
+    return {
+        f"{prefix}{name}": _json_ready(getattr(obj, obj._meta.get_field(name).attname))
+        for name in names
+    }
 
 
 def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

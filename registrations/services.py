@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bp3mi.models import AuditEvent, User
-from bp3mi.services import audit_record, model_changes, sequence_next
+from bp3mi.services import audit_record, model_changes, model_snapshot, sequence_next
 
 from .choices import ACTIVE_STATUSES, EmployerType, Scheme
 from .choices import RegistrationStatus as S
@@ -100,18 +100,6 @@ def registration_transition(
         )
     registration.refresh_from_db()
     return locked
-
-
-def _snapshot(obj, fields) -> dict[str, Any]:
-    """Field values in a JSON-friendly form (foreign keys as ids, dates as ISO text)."""
-    out = {}
-    for name in fields:
-        field = obj._meta.get_field(name)
-        value = getattr(obj, field.attname)
-        if isinstance(value, datetime.date):
-            value = value.isoformat()
-        out[name] = value
-    return out
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -242,13 +230,15 @@ def registration_save_step(
                 code="locked",
             )
 
-        applicant_before = _snapshot(applicant, applicant_data)
+        applicant_before = model_snapshot(applicant, fields=applicant_data)
         for name, value in applicant_data.items():
             setattr(applicant, name, value)
-        applicant_changes = model_changes(applicant_before, _snapshot(applicant, applicant_data))
+        applicant_changes = model_changes(
+            applicant_before, model_snapshot(applicant, fields=applicant_data)
+        )
 
         reg_fields = [*registration_data, "flag_moratorium", "current_step"]
-        reg_before = _snapshot(locked, reg_fields)
+        reg_before = model_snapshot(locked, fields=reg_fields)
         for name, value in registration_data.items():
             setattr(locked, name, value)
         if locked.scheme != Scheme.P2P:
@@ -259,7 +249,7 @@ def registration_save_step(
             locked.current_step
         ):
             locked.current_step = following
-        reg_changes = model_changes(reg_before, _snapshot(locked, reg_fields))
+        reg_changes = model_changes(reg_before, model_snapshot(locked, fields=reg_fields))
 
         if applicant_changes:
             applicant.save()
@@ -528,7 +518,7 @@ def applicant_export(*, user: User, request: HttpRequest | None = None) -> dict[
         for f in Applicant._meta.concrete_fields
         if f.name not in {"id", "user", "created_at", "updated_at"}
     ]
-    profile = _snapshot(applicant, fields)
+    profile = model_snapshot(applicant, fields=fields)
     profile["region"] = applicant.region.name if applicant.region_id else None
     data["applicant"] = profile
     registrations = applicant.registrations.select_related(

@@ -10,7 +10,6 @@ makes it active again; suspension and revocation are left as they are.
 from __future__ import annotations
 
 import datetime
-import decimal
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from bp3mi.models import AuditEvent, User
-from bp3mi.services import audit_record, model_changes
+from bp3mi.services import audit_record, model_changes, model_snapshot
 
 from .choices import LicenceStatus
 from .models import Licence, Sip2mi, Stakeholder, Vocation
@@ -27,24 +26,12 @@ from .models import Licence, Sip2mi, Stakeholder, Vocation
 SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return value
-
-
 def snapshot(
     obj: models.Model, *, prefix: str = "", vocations: Iterable[Vocation] | None = None
 ) -> dict[str, Any]:
     """The concrete fields of `obj` as JSON-ready values (foreign keys as their ids); for a
     stakeholder also its vocations (read from the database unless given)."""
-    data = {
-        f"{prefix}{f.name}": _plain(getattr(obj, f.attname))
-        for f in obj._meta.concrete_fields
-        if f.name not in SKIPPED_FIELDS and f.name != "stakeholder"
-    }
+    data = model_snapshot(obj, exclude={*SKIPPED_FIELDS, "stakeholder"}, prefix=prefix)
     if isinstance(obj, Stakeholder) and obj.pk:
         chosen = obj.vocations.all() if vocations is None else vocations
         data["vocations"] = sorted(v.name for v in chosen)
