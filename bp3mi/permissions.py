@@ -21,3 +21,11 @@ class ScopedPermissionMixin(PermissionRequiredMixin):
         if self.selector is None:
             raise NotImplementedError(f"{type(self).__name__} must name a selector.")
         return type(self).selector(user=self.request.user)
+
+
+class ScopedAnyPermissionMixin(ScopedPermissionMixin):
+    """Like ScopedPermissionMixin, but any one of `permission_required` is enough: a page a
+    CPMI opens for their own rows and an officer for everyone's; the selector scopes them."""
+
+    def has_permission(self):
+        return any(self.request.user.has_perm(p) for p in self.get_permission_required())

@@ -1,4 +1,4 @@
-"""The verification letter's number, its Indonesian date, and its PDF (WeasyPrint)."""
+"""The verification letter's number, its Indonesian date, and its PDF (`render_pdf`)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,10 @@ import datetime
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+from bp3mi.pdf import render_pdf  # noqa: F401 - the letter renderer (documents.services calls letters.render_pdf)
+
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 # Official Indonesian letter numbering: serial / office code / letter kind / month / year.
@@ -32,8 +20,10 @@ LETTER_NUMBER_FORMAT = getattr(
 
 
 def indonesian_date(day: datetime.date) -> str:
-    """23 November 2026."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """23 November 2026: Django's Indonesian month names, whatever language is active (the
+    letter is an official document in Bahasa Indonesia)."""
+    with translation.override("id"):
+        return formats.date_format(day, "j F Y")
 
 
 def letter_number(*, serial: int, day: datetime.date) -> str:
@@ -73,9 +63,3 @@ def letter_html(letter, documents) -> str:
             "qr": qr_data_uri(url),
         },
     )
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

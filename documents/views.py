@@ -16,7 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django.views.generic.detail import SingleObjectMixin
 
 from bp3mi.models import AuditEvent
-from bp3mi.permissions import ScopedPermissionMixin
+from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
 from bp3mi.services import audit_record
 
 from . import selectors, services
@@ -27,14 +27,6 @@ from .services import ConflictError
 from .uploads import SizeLimitUploadHandler
 
 
-class AnyPermissionMixin(ScopedPermissionMixin):
-    """Like ScopedPermissionMixin, but any one of `permission_required` is enough (a CPMI
-    sees their own documents, an officer everyone's; the selector scopes the rows)."""
-
-    def has_permission(self):
-        return any(self.request.user.has_perm(p) for p in self.get_permission_required())
-
-
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -42,7 +34,7 @@ def _error_text(error: ValidationError) -> str:
 # --- CPMI ------------------------------------------------------------------------------------
 
 
-class ChecklistView(AnyPermissionMixin, DetailView):
+class ChecklistView(ScopedAnyPermissionMixin, DetailView):
     """What the registration needs, and for each document: uploaded, approved, rejected
     (with the reason) or missing; plus the letter's state."""
 
@@ -130,7 +122,7 @@ class DocumentUploadView(ScopedPermissionMixin, SingleObjectMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class DocumentDownloadView(AnyPermissionMixin, SingleObjectMixin, View):
+class DocumentDownloadView(ScopedAnyPermissionMixin, SingleObjectMixin, View):
     """Stream a stored document to its owner or an officer; never a public URL."""
 
     permission_required = (selectors.OFFICER_PERMISSION, selectors.CPMI_PERMISSION)
@@ -153,7 +145,7 @@ class DocumentDownloadView(AnyPermissionMixin, SingleObjectMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
-class LetterDownloadView(AnyPermissionMixin, SingleObjectMixin, View):
+class LetterDownloadView(ScopedAnyPermissionMixin, SingleObjectMixin, View):
     permission_required = (selectors.OFFICER_PERMISSION, selectors.CPMI_PERMISSION)
     selector = selectors.letter_scope
 
@@ -337,7 +329,7 @@ class LetterSignView(ScopedPermissionMixin, DetailView):
         return redirect("documents:sign", pk=registration.pk)
 
 
-class LetterRetryView(AnyPermissionMixin, SingleObjectMixin, View):
+class LetterRetryView(ScopedAnyPermissionMixin, SingleObjectMixin, View):
     permission_required = ("documents.sign_letter", "documents.review_document")
     selector = selectors.letter_scope
     http_method_names = ["post"]
