@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "registrations",
     "documents",
     "complaints",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -179,8 +180,9 @@ USE_TZ = True
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# Where collectstatic gathers the files (whitenoise serves them from there in production).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploads hold personal data: they live outside static/ and have no public URL. They are

@@ -47,7 +47,7 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone(make_user):
 
 @pytest.mark.django_db
 def test_every_demo_account_signs_in_and_reaches_its_dashboard(client):
-    from bp3mi.management.commands.seed_demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_USERS
+    from demo.management.commands.seed_demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_USERS
 
     call_command("seed_demo", verbosity=0)
     for role, local, _name, _staff in DEMO_USERS:
