@@ -57,10 +57,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Each script under benchmarks/ builds its own data set (PostgreSQL: set DATABASE_URL) and
-# prints its figures; none runs in the test suite.
+# Each script under benchmarks/ builds its own data set in its own database (bp3mi_bench_<name>
+# next to DATABASE_URL's PostgreSQL, else var/bench_<name>.sqlite3), at a reduced size (each
+# script's --full gives the full one), and prints its figures; none runs in the test suite.
+# benchmarks/harness.py is the scripts' shared module, not a benchmark.
 benchmark: install
-	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(filter-out benchmarks/harness.py,$(wildcard benchmarks/*.py)); do \
+		echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -254,6 +254,9 @@ if CELERY_BROKER_IS_FILESYSTEM:
         # The exchange table; kombu's default is a "control" folder in the working directory.
         "control_folder": f"{_queue_dir}-control",
         "store_processed": False,
+        # kombu's default waits a second between looks at an empty queue: a job queued just
+        # after would wait up to that long.
+        "polling_interval": 0.1,
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
