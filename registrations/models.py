@@ -116,6 +116,16 @@ class Applicant(models.Model):
         verbose_name = _("calon pekerja migran")
         verbose_name_plural = _("calon pekerja migran")
         ordering = ["full_name"]
+        indexes = [
+            # The officers' list sorted by name, page after page (seek pagination).
+            models.Index(fields=["full_name", "id"], name="applicant_name_id"),
+            # "Outside Sultra" is rare: a small index finds those people without a scan.
+            models.Index(
+                fields=["id"],
+                condition=Q(lives_outside_region=True),
+                name="applicant_outside_region",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -217,10 +227,29 @@ class Registration(models.Model):
             ("record_milestone", _("Dapat mencatat tahapan CPMI")),
             ("view_statistics", _("Dapat melihat dan mengekspor statistik")),
         ]
+        # The officers' list reads pages in (submitted_at, id) order from a cursor (seek
+        # pagination), with or without a status; flags are rare, so each has a small index.
         indexes = [
-            models.Index(fields=["status", "-submitted_at"]),
-            models.Index(fields=["-submitted_at"]),
+            models.Index(fields=["submitted_at", "id"], name="registration_submitted_id"),
+            models.Index(
+                fields=["status", "submitted_at", "id"], name="registration_status_submitted"
+            ),
             models.Index(fields=["scheme", "status"]),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(flag_duplicate_nik=True),
+                name="registration_flag_duplicate",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(flag_moratorium=True),
+                name="registration_flag_moratorium",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(flag_no_nik=True),
+                name="registration_flag_no_nik",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
