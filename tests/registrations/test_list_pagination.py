@@ -62,10 +62,7 @@ def links(response) -> dict[str, str]:
 
 def walk(client, params, direction="Berikutnya", start=None):
     url = reverse("registrations:list")
-    if start is not None:
-        response = client.get(f"{url}?{start}")
-    else:
-        response = client.get(url, params)
+    response = client.get(f"{url}?{start}") if start is not None else client.get(url, params)
     pages = [rows(response)]
     while direction in links(response):
         response = client.get(f"{url}?{links(response)[direction]}")
