@@ -3,8 +3,9 @@
 A page is found from the last row a person saw (its sort value and id), not by skipping N rows:
 the database reads the index from that row on, so page 20,000 costs what page 1 costs. The
 links are "first / previous / next / last"; the number of matching rows is counted up to a
-bound ("more than 10,000") instead of exactly, since an exact count of a million rows is slow
-and tells an officer nothing a narrower filter would not.
+bound ("more than 1,000") instead of exactly: an exact count of a million rows is slow and
+tells an officer nothing a narrower filter would not, and counting up to 1,000 stays cheap
+even where a filter needs a join.
 
 The order is (key, pk), both in the same direction, so one composite index on (key, id)
 serves both directions. Rows whose key is NULL (a draft has no submission date) come last, in
@@ -22,7 +23,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 
 
 def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> tuple[int, bool]:

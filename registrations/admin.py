@@ -35,7 +35,7 @@ class DuplicateNikAttemptInline(admin.TabularInline):
 
 
 class BoundedCountPaginator(Paginator):
-    """The admin's paginator over a large table: counts at most COUNT_LIMIT rows (an exact
+    """The admin's paginator over a large table: counts at most COUNT_LIMIT (1,000) rows (an exact
     count of a million rows costs more than the page), so the page links reach the first
     COUNT_LIMIT matches; a search or a filter narrows the rest."""
 

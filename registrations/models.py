@@ -119,6 +119,8 @@ class Applicant(models.Model):
         indexes = [
             # The officers' list sorted by name, page after page (seek pagination).
             models.Index(fields=["full_name", "id"], name="applicant_name_id"),
+            # The list's kab/kota filter joins here: (region, id) answers it from the index.
+            models.Index(fields=["region", "id"], name="applicant_region_id"),
             # "Outside Sultra" is rare: a small index finds those people without a scan.
             models.Index(
                 fields=["id"],
