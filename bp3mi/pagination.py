@@ -63,13 +63,19 @@ class KeysetPaginator:
     opaque URL-safe string; a forged one raises InvalidCursor. At most two queries a page (two
     only where a page straddles the end of the non-NULL keys)."""
 
-    def __init__(self, queryset: QuerySet, key: str, per_page: int):
+    def __init__(
+        self, queryset: QuerySet, key: str, per_page: int, *, nullable: bool | None = None
+    ):
         self.queryset = queryset
         self.descending = key.startswith("-")
         self.key = key.lstrip("-")
         self.per_page = per_page
         self.field = self._resolve_field(queryset.model, self.key)
-        self.nullable = self.field.null
+        # A caller whose queryset holds no NULL key (its filter or a constraint excludes them)
+        # says so, and the paginator does not look for them: the database's estimate of how
+        # many there are is often far off, and a look for rows that cannot exist may then read
+        # the whole table.
+        self.nullable = self.field.null if nullable is None else nullable
 
     @staticmethod
     def _resolve_field(model, path: str):

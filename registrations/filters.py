@@ -107,13 +107,16 @@ class RegistrationFilter(django_filters.FilterSet):
         return chosen.get("sort") or "-submitted_at"
 
     @property
+    def status_chosen(self) -> bool:
+        return bool(getattr(self.form, "cleaned_data", {}).get("status"))
+
+    @property
     def qs(self):
         qs = super().qs
-        chosen = getattr(self.form, "cleaned_data", {})
-        if not chosen.get("status"):
-            # "Every status but draft" as a list, so the (status, submitted_at, id) index can
-            # find the few undated rows that are not drafts.
-            qs = qs.filter(status__in=[s for s in RegistrationStatus.values if s != RegistrationStatus.DRAFT])
+        if not self.status_chosen:
+            # Submitted registrations (each has a submission time and a number); drafts, and
+            # drafts withdrawn before submission, only when their status is chosen.
+            qs = qs.filter(submitted_at__isnull=False)
         return qs
 
     def search(self, queryset, name, value):

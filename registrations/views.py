@@ -457,7 +457,14 @@ class RegistrationListView(ScopedPermissionMixin, ListView):
         context = super().get_context_data(**kwargs)
         queryset = context["object_list"]
         # Seek pagination: "next" continues after the last row shown, whatever its depth.
-        paginator = KeysetPaginator(queryset, key=self.filterset.sort_key, per_page=self.per_page)
+        # Without a chosen status the list holds submitted registrations only, whose
+        # submission time and number are never empty.
+        paginator = KeysetPaginator(
+            queryset,
+            key=self.filterset.sort_key,
+            per_page=self.per_page,
+            nullable=None if self.filterset.status_chosen else False,
+        )
         get = self.request.GET
         try:
             page = paginator.page(
