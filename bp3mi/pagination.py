@@ -125,7 +125,8 @@ class KeysetPaginator:
         descending = self.descending if forward else not self.descending
         qs = self.queryset
         if segment == "keyed":
-            if self.nullable:
+            if self.field.null:
+                # Also where none can be NULL: the condition lets the index skip them.
                 qs = qs.filter(**{f"{self.key}__isnull": False})
             if cursor is not None:
                 value, pk = cursor
@@ -140,7 +141,10 @@ class KeysetPaginator:
         qs = qs.filter(**{f"{self.key}__isnull": True})
         if cursor is not None:
             qs = qs.filter(**{f"pk__{'lt' if descending else 'gt'}": cursor[1]})
-        return qs.order_by("-pk" if descending else "pk")
+        # Ordered by the (all NULL) key too, so that the same (..., key, id) index that
+        # serves the first segment serves this one.
+        key = F(self.key).desc() if descending else F(self.key).asc()
+        return qs.order_by(key, "-pk" if descending else "pk")
 
     def page(
         self, *, after: str | None = None, before: str | None = None, last: bool = False

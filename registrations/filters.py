@@ -111,6 +111,20 @@ class RegistrationFilter(django_filters.FilterSet):
         return bool(getattr(self.form, "cleaned_data", {}).get("status"))
 
     @property
+    def sort_key_may_be_empty(self) -> bool:
+        """Whether some rows of this list may have no value for the sort key: only drafts
+        have no number (the registration_number_once_submitted constraint), and only drafts
+        and drafts withdrawn before submission have no submission time. The paginator then
+        skips its search for such rows where there can be none."""
+        status = getattr(self.form, "cleaned_data", {}).get("status")
+        key = self.sort_key.lstrip("-")
+        if key == "number":
+            return status == RegistrationStatus.DRAFT
+        if key == "submitted_at":
+            return status in {RegistrationStatus.DRAFT, RegistrationStatus.WITHDRAWN}
+        return False
+
+    @property
     def qs(self):
         qs = super().qs
         if not self.status_chosen:

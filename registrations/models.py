@@ -229,10 +229,11 @@ class Registration(models.Model):
             ("record_milestone", _("Dapat mencatat tahapan CPMI")),
             ("view_statistics", _("Dapat melihat dan mengekspor statistik")),
         ]
-        # The officers' list reads pages in (submitted_at, id) order from a cursor (seek
+        # The officers' list reads pages in (sort key, id) order from a cursor (seek
         # pagination), with or without a status; flags are rare, so each has a small index.
         indexes = [
             models.Index(fields=["submitted_at", "id"], name="registration_submitted_id"),
+            models.Index(fields=["number", "id"], name="registration_number_id"),
             models.Index(
                 fields=["status", "submitted_at", "id"], name="registration_status_submitted"
             ),

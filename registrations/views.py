@@ -457,13 +457,11 @@ class RegistrationListView(ScopedPermissionMixin, ListView):
         context = super().get_context_data(**kwargs)
         queryset = context["object_list"]
         # Seek pagination: "next" continues after the last row shown, whatever its depth.
-        # Without a chosen status the list holds submitted registrations only, whose
-        # submission time and number are never empty.
         paginator = KeysetPaginator(
             queryset,
             key=self.filterset.sort_key,
             per_page=self.per_page,
-            nullable=None if self.filterset.status_chosen else False,
+            nullable=self.filterset.sort_key_may_be_empty,
         )
         get = self.request.GET
         try:
