@@ -48,6 +48,7 @@ __all__ = [
     "Timing",
     "alternate",
     "bench_database_url",
+    "machine",
     "resident_growth",
     "setup_django",
     "timed",
@@ -139,6 +140,15 @@ def setup_django(*, migrate: bool = True) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+
+
+def machine() -> str:
+    """The CPU count and load average, to print beside the figures: on a shared machine the
+    same page takes several times longer when the load is several times the cores."""
+    one, five, fifteen = os.getloadavg()
+    return (
+        f"{os.cpu_count()} CPUs, load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1/5/15 min)"
+    )
 
 
 # --- Timing -----------------------------------------------------------------------------------

@@ -257,7 +257,7 @@ def main() -> None:
     broker = env["CELERY_BROKER_URL"].split(":")[0]
     print(
         f"{args.rounds} alternated rounds of {k} letters; broker: {broker}; "
-        f"database: {os.environ['DATABASE_URL'].split(':')[0]}"
+        f"database: {os.environ['DATABASE_URL'].split(':')[0]}; {harness.machine()}"
     )
     print()
     print(

@@ -143,6 +143,7 @@ def main() -> None:
     ]
     database = f"{connection.vendor} {getattr(connection, 'pg_version', '')}".strip()
     print(f"{total:,} registrations on {database}; {args.runs} runs each; server time in ms")
+    print(f"At the start: {harness.machine()}")
     print()
     print("Officers' list (`/petugas/pendaftaran/`, 50 rows):")
     print()
@@ -222,6 +223,8 @@ def main() -> None:
         for client, url in [(clients["officer"], a_url), (clients["admin"], b_url)]:
             assert client.get(url).status_code == 200, url
         print(result.row(label))
+    print()
+    print(f"At the end: {harness.machine()}")
 
 
 if __name__ == "__main__":
