@@ -14,6 +14,9 @@ from django.utils import timezone
 PAGE_SIZE = 1000
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_text(value: Any) -> str:
     """One value in PostgreSQL's COPY text format."""
     if value is None:
@@ -22,17 +25,11 @@ def _copy_text(value: Any) -> str:
         return "t"
     if value is False:
         return "f"
-    if isinstance(value, datetime.date | datetime.datetime):
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime.date):  # datetimes too
         return value.isoformat()
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
+    return str(value)
 
 
 def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
@@ -67,12 +64,15 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
         )
         ids = [value for (value,) in cursor.fetchall()]
         names = [f.attname for f in fields]
+        default_text = {name: _copy_text(value) for name, value in defaults.items()}
         buffer = io.StringIO()
         for new_id, row in zip(ids, rows, strict=True):
+            values = [
+                _copy_text(row[name]) if name in row else default_text[name] for name in names
+            ]
             buffer.write(str(new_id))
-            for name in names:
-                buffer.write("\t")
-                buffer.write(_copy_text(row.get(name, defaults[name])))
+            buffer.write("\t")
+            buffer.write("\t".join(values))
             buffer.write("\n")
         buffer.seek(0)
         # Table and column names come from the model's metadata, quoted.
