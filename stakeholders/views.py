@@ -20,9 +20,9 @@ from bp3mi.permissions import ScopedPermissionMixin
 from bp3mi.services import audit_record
 
 from . import exporting
+from .figures import stakeholder_figures
 from .filters import StaffStakeholderFilter, StakeholderFilter
 from .forms import (
-    LICENCE_KINDS,
     CheckForm,
     ImportForm,
     LicenceForm,
@@ -38,7 +38,6 @@ from .selectors import (
     stakeholder_history,
     stakeholder_public_scope,
     stakeholder_scope,
-    stakeholder_with_counts,
     stakeholder_with_related,
     valid_countries,
 )
@@ -118,8 +117,7 @@ class StakeholderDetailView(DetailView):
         return self.request.user.has_perm("stakeholders.view_stakeholder")
 
     def get_queryset(self):
-        qs = stakeholder_with_related(stakeholder_scope(user=self.request.user))
-        return stakeholder_with_counts(qs) if self.is_staff_view else qs
+        return stakeholder_with_related(stakeholder_scope(user=self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -127,8 +125,8 @@ class StakeholderDetailView(DetailView):
         context["licence"] = main_licence(stakeholder)
         context["countries"] = valid_countries(stakeholder)
         context["staff_view"] = self.is_staff_view
-        context["holds_licences"] = bool(LICENCE_KINDS.get(stakeholder.kind))
         if self.is_staff_view:
+            context["figures"] = stakeholder_figures([stakeholder])
             context["history"] = stakeholder_history(stakeholder=stakeholder)[:50]
         return context
 
@@ -165,11 +163,14 @@ class StakeholderManageListView(ScopedPermissionMixin, QueryStringMixin, FilterV
     paginate_by = 50
 
     def get_queryset(self):
-        return stakeholder_with_counts(stakeholder_with_related(super().get_queryset()))
+        return stakeholder_with_related(super().get_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        _annotate_licences(context["object_list"])
+        page = list(context["object_list"])
+        _annotate_licences(page)
+        context["figures"] = stakeholder_figures(page)
+        context["object_list"] = page
         return context
 
 
