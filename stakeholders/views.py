@@ -185,11 +185,11 @@ class StakeholderExportView(ScopedPermissionMixin, View):
         filterset = StaffStakeholderFilter(
             request.GET, queryset=stakeholder_with_related(self.get_queryset())
         )
-        stakeholders = list(filterset.qs if filterset.is_valid() else [])
+        stakeholders = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         audit_record(
             actor=request.user,
             action=AuditEvent.Action.EXPORT,
-            message=f"Ekspor direktori ({self.format.upper()}, {len(stakeholders)} baris)",
+            message=f"Ekspor direktori ({self.format.upper()}, {stakeholders.count()} baris)",
             changes={"filter": request.GET.dict()},
             request=request,
         )
