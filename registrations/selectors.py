@@ -115,26 +115,29 @@ DEPARTED_STATUSES = [RegistrationStatus.DEPARTED]
 
 def registration_counts_by_stakeholder(ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """The CPMI registered (submitted or later), verified and departed through each of these
-    stakeholders, in any role: one GROUP BY per role over the role's own index (three
-    queries whatever the number of ids), never a scan of the whole table per stakeholder.
-    A stakeholder fills one role only (the role's kinds), so the sums count nobody twice."""
+    stakeholders, in any role: one GROUP BY (role, status) per role, read from the role's
+    (role, status) index alone, three queries whatever the number of ids; never a scan of
+    the whole table per stakeholder. A stakeholder fills one role only (the role's kinds),
+    so the sums count nobody twice."""
+    figures = {
+        "registered": set(REGISTERED_STATUSES),
+        "verified": set(VERIFIED_STATUSES),
+        "departed": set(DEPARTED_STATUSES),
+    }
     counts: dict[int, dict[str, int]] = {}
     for role in STAKEHOLDER_ROLES:
         column = f"{role}_id"
         rows = (
             Registration.objects.filter(**{f"{column}__in": list(ids)})
             .order_by()
-            .values(column)
-            .annotate(
-                registered=Count("pk", filter=Q(status__in=REGISTERED_STATUSES)),
-                verified=Count("pk", filter=Q(status__in=VERIFIED_STATUSES)),
-                departed=Count("pk", filter=Q(status__in=DEPARTED_STATUSES)),
-            )
+            .values_list(column, "status")
+            .annotate(n=Count("*"))
         )
-        for row in rows:
-            total = counts.setdefault(row[column], {"registered": 0, "verified": 0, "departed": 0})
-            for key in total:
-                total[key] += row[key]
+        for stakeholder_id, status, n in rows:
+            total = counts.setdefault(stakeholder_id, dict.fromkeys(figures, 0))
+            for key, statuses in figures.items():
+                if status in statuses:
+                    total[key] += n
     return counts
 
 

@@ -61,6 +61,13 @@ class QueryStringMixin:
         return super().get_context_data(query_string=query.urlencode(), **kwargs)
 
 
+class FiguresMixin:
+    def attach_figures(self, stakeholders):
+        """The figures higher apps count (CPMI registered, verified, departed), set on each
+        stakeholder of the page in a fixed number of queries; returns the columns."""
+        return stakeholder_figures(stakeholders)
+
+
 def _annotate_licences(stakeholders):
     """Attach each stakeholder's operating licence (from prefetched rows) for templates."""
     for stakeholder in stakeholders:
@@ -105,7 +112,7 @@ class StakeholderDownloadView(View):
         return exporting.csv_response(stakeholders, stem="direktori")
 
 
-class StakeholderDetailView(DetailView):
+class StakeholderDetailView(FiguresMixin, DetailView):
     """One stakeholder. Anyone sees an active one; staff who may view the directory also
     see inactive ones, the CPMI counts through it and the history of changes."""
 
@@ -126,7 +133,7 @@ class StakeholderDetailView(DetailView):
         context["countries"] = valid_countries(stakeholder)
         context["staff_view"] = self.is_staff_view
         if self.is_staff_view:
-            context["figures"] = stakeholder_figures([stakeholder])
+            context["figures"] = self.attach_figures([stakeholder])
             context["history"] = stakeholder_history(stakeholder=stakeholder)[:50]
         return context
 
@@ -155,7 +162,7 @@ class P3miCheckView(TemplateView):
 # --- Staff ------------------------------------------------------------------------------------
 
 
-class StakeholderManageListView(ScopedPermissionMixin, QueryStringMixin, FilterView):
+class StakeholderManageListView(FiguresMixin, ScopedPermissionMixin, QueryStringMixin, FilterView):
     permission_required = "stakeholders.view_stakeholder"
     selector = stakeholder_scope
     filterset_class = StaffStakeholderFilter
@@ -169,7 +176,7 @@ class StakeholderManageListView(ScopedPermissionMixin, QueryStringMixin, FilterV
         context = super().get_context_data(**kwargs)
         page = list(context["object_list"])
         _annotate_licences(page)
-        context["figures"] = stakeholder_figures(page)
+        context["figures"] = self.attach_figures(page)
         context["object_list"] = page
         return context
 
