@@ -310,6 +310,9 @@ def test_staff_list_counts_with_a_flat_query_count(
         response = client.get(reverse("stakeholders:manage_list"))
     rows = response.context["object_list"]
     assert len(rows) == 15 and all(figures(s)["registered"] == 1 for s in rows)
+    page = response.content.decode()
+    assert page.count('data-count="registered">1</td>') == 15
+    assert '<th scope="col" class="text-end">Berangkat</th>' in page
 
 
 def test_expiring_list_query_count(client, staf_data, django_assert_max_num_queries):
