@@ -101,11 +101,18 @@ class RegistrationFilter(django_filters.FilterSet):
     def qs(self):
         qs = super().qs
         chosen = getattr(self.form, "cleaned_data", {})
-        if not chosen.get("status"):
+        # A search by a full NIK shows drafts too: a draft may hold the NIK of someone who
+        # is at the desk, and the officer must find it to release it.
+        if not chosen.get("status") and not self._searches_nik(chosen.get("q") or ""):
             qs = qs.exclude(status=RegistrationStatus.DRAFT)
         if not chosen.get("sort"):
             qs = qs.order_by("-submitted_at", "-id")
         return qs
+
+    @staticmethod
+    def _searches_nik(value: str) -> bool:
+        compact = value.replace(" ", "")
+        return compact.isdigit() and len(compact) == 16
 
     def search(self, queryset, name, value):
         value = value.strip()

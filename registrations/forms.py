@@ -17,7 +17,7 @@ from .choices import MilestoneKind, RegistrationStatus, Scheme
 from .models import Applicant, Occupation, Registration
 from .nik import nik_birth_date, nik_is_valid, nik_sex
 from .selectors import p3mi_placement_problem
-from .services import TRANSITIONS, moratorium_applies
+from .services import manual_transitions, moratorium_applies
 
 
 class DateInput(forms.DateInput):
@@ -369,8 +369,8 @@ class WithdrawForm(forms.Form):
 
 
 class StatusChangeForm(forms.Form):
-    """An officer moves a registration along its path; the choices are the moves the path
-    allows from its current status."""
+    """An officer moves a registration along its path; the choices are the moves a person
+    may make by hand from its current status (`manual_transitions`)."""
 
     to_status = forms.ChoiceField(label=_("Status baru"))
     reason = forms.CharField(
@@ -383,7 +383,7 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, registration: Registration, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS[registration.status]
+        allowed = manual_transitions(registration.status)
         self.fields["to_status"].choices = [
             (value, label) for value, label in RegistrationStatus.choices if value in allowed
         ]

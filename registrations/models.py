@@ -223,8 +223,12 @@ class Registration(models.Model):
             models.Index(fields=["scheme", "status"]),
         ]
         constraints = [
+            # A number is taken on submission; a draft withdrawn before it was ever
+            # submitted (releasing the NIK it held) never takes one.
             models.CheckConstraint(
-                condition=Q(status=RegistrationStatus.DRAFT) | Q(number__isnull=False),
+                condition=Q(number__isnull=False)
+                | Q(status=RegistrationStatus.DRAFT)
+                | Q(status=RegistrationStatus.WITHDRAWN, submitted_at__isnull=True),
                 name="registration_number_once_submitted",
             ),
         ]

@@ -31,6 +31,18 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 REASON_REQUIRED = {S.NEEDS_CORRECTION, S.WITHDRAWN, S.REJECTED}
 
+# The statuses a person may set by hand (an officer's status form, the CPMI's "Batalkan").
+# The others have their own service, which checks what they mean: Submitted is
+# `registration_submit` (the rules, the number); In verification and Verified follow the
+# document reviews (documents.services), so no one can verify a registration by hand.
+MANUAL_STATUSES = {S.NEEDS_CORRECTION, S.WITHDRAWN, S.REJECTED, S.DEPARTED}
+
+
+def manual_transitions(status: str) -> set[str]:
+    """The statuses a person may move a registration in `status` to by hand."""
+    return TRANSITIONS[status] & MANUAL_STATUSES
+
+
 # The person may change their answers only in these states.
 EDITABLE_STATUSES = {S.DRAFT, S.NEEDS_CORRECTION}
 
@@ -59,15 +71,34 @@ MINIMUM_AGE = 18  # UU 18/2017 Pasal 5
 
 
 def registration_transition(
-    *, registration: Registration, to_status: str, by: User | None, reason: str = ""
+    *,
+    registration: Registration,
+    to_status: str,
+    by: User | None,
+    reason: str = "",
+    by_hand: bool = False,
+    request: HttpRequest | None = None,
 ) -> Registration:
     """Move a registration to `to_status`, recording the step in its history and the audit
     trail. Moving to the status it already has changes nothing (a double submit is
-    harmless); a move the path does not allow raises ValidationError."""
+    harmless); a move the path does not allow raises ValidationError. `by_hand` is a
+    person's choice on a form: only the moves of `manual_transitions` are allowed then.
+
+    Withdrawing a draft releases the NIK it held (a draft is active): its owner or an
+    officer may do it, with a reason; it never takes a number."""
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if locked.status == to_status:
             return locked
+        if by_hand and to_status in TRANSITIONS[locked.status] - MANUAL_STATUSES:
+            raise ValidationError(
+                _(
+                    "Status %(to)s tidak dapat dipilih langsung: status ini mengikuti "
+                    "pengajuan oleh CPMI dan pemeriksaan dokumennya."
+                )
+                % {"to": S(to_status).label},
+                code="not_manual",
+            )
         if to_status not in TRANSITIONS[locked.status]:
             raise ValidationError(
                 _("Status tidak dapat diubah dari %(from)s ke %(to)s.")
@@ -97,6 +128,7 @@ def registration_transition(
             obj=locked,
             changes={"status": [from_status, to_status]},
             message=locked.status_reason,
+            request=request,
         )
     registration.refresh_from_db()
     return locked
