@@ -10,6 +10,7 @@ from stakeholders.models import Stakeholder
 
 from .choices import RegistrationStatus, Scheme
 from .models import Registration
+from .nik import nik_is_ascii_digits, nik_normalise
 
 OUTSIDE_SULTRA = "luar"
 
@@ -111,16 +112,14 @@ class RegistrationFilter(django_filters.FilterSet):
 
     @staticmethod
     def _searches_nik(value: str) -> bool:
-        compact = value.replace(" ", "")
-        return compact.isdigit() and len(compact) == 16
+        return nik_is_ascii_digits(nik_normalise(value))
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        compact = value.replace(" ", "")
-        if compact.isdigit() and len(compact) == 16:
-            return queryset.filter(applicant__nik=compact)
+        if self._searches_nik(value):
+            return queryset.filter(applicant__nik=nik_normalise(value))
         if value.upper().startswith("REG-"):
             return queryset.filter(number=value.upper())
         return queryset.filter(applicant__full_name__icontains=value)

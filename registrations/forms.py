@@ -4,7 +4,6 @@ Each step form checks its own fields; rules that need the whole registration (ag
 of submission, the P3MI's licences on that day) are checked again by `registration_submit`."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +14,7 @@ from stakeholders.models import Stakeholder
 
 from .choices import MilestoneKind, RegistrationStatus, Scheme
 from .models import Applicant, Occupation, Registration
-from .nik import nik_birth_date, nik_is_valid, nik_sex
+from .nik import nik_clean, nik_identity_errors, nik_normalise
 from .selectors import p3mi_placement_problem
 from .services import manual_transitions, moratorium_applies
 
@@ -57,22 +56,7 @@ class IdentityForm(forms.ModelForm):
         self.fields["sex"].choices = self.fields["sex"].choices[1:]
 
     def clean_nik(self):
-        nik = "".join(ch for ch in self.cleaned_data["nik"] if not ch.isspace())
-        if not nik.isdigit() or len(nik) != 16:
-            raise ValidationError(
-                _("NIK harus terdiri dari 16 angka. Anda menulis %(n)d karakter.")
-                % {"n": len(nik)},
-                code="length",
-            )
-        if not nik_is_valid(nik):
-            raise ValidationError(
-                _(
-                    "NIK tidak valid: kode wilayah atau tanggal lahir di dalamnya tidak "
-                    "dikenali. Periksa kembali angka pada KTP Anda."
-                ),
-                code="invalid",
-            )
-        return nik
+        return nik_clean(self.cleaned_data["nik"])
 
     def clean(self):
         data = super().clean()
@@ -81,22 +65,9 @@ class IdentityForm(forms.ModelForm):
         if birth_date and birth_date > today:
             self.add_error("birth_date", _("Tanggal lahir tidak boleh di masa depan."))
             return data
-        if nik and birth_date and nik_birth_date(nik, today=today) != birth_date:
-            self.add_error(
-                "birth_date",
-                _(
-                    "Tanggal lahir tidak cocok dengan NIK (angka ke-7 sampai ke-12). Periksa "
-                    "NIK dan tanggal lahir pada KTP Anda."
-                ),
-            )
-        if nik and sex and nik_sex(nik) != sex:
-            self.add_error(
-                "sex",
-                _(
-                    "Jenis kelamin tidak cocok dengan NIK: pada NIK perempuan, tanggal lahir "
-                    "ditambah 40. Periksa kembali pilihan Anda dan NIK pada KTP."
-                ),
-            )
+        errors = nik_identity_errors(nik=nik, birth_date=birth_date, sex=sex, today=today)
+        for field, error in errors.items():
+            self.add_error(field, error)
         return data
 
 
@@ -280,7 +251,7 @@ class WalkInIdentityForm(IdentityForm):
         self.order_fields(["nik", "no_nik", "no_nik_reason"])
 
     def clean_nik(self):
-        if not "".join(self.cleaned_data["nik"].split()):
+        if not nik_normalise(self.cleaned_data["nik"]):
             return ""
         return super().clean_nik()
 

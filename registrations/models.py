@@ -19,6 +19,7 @@ from stakeholders.choices import StakeholderKind
 from stakeholders.models import Stakeholder
 
 from .choices import (
+    ACTIVE_STATUSES,
     Education,
     EmployerType,
     FamilyRelation,
@@ -129,7 +130,8 @@ class Registration(models.Model):
     """One registration of a CPMI for placement abroad, from draft to departure.
 
     The number (REG-<year>-<serial>) is taken from a yearly sequence when the registration is
-    submitted and is never reused. Flags mark what an officer must look at: the NIK is used
+    submitted and is never reused. One active registration per NIK: `nik` is a copy of the
+    applicant's, and the database refuses a second active registration with it. Flags mark what an officer must look at: the NIK is used
     by another active registration, the job is household work in a country under a
     moratorium, or there is no NIK at all."""
 
@@ -197,6 +199,10 @@ class Registration(models.Model):
         related_name="registrations_examined",
         limit_choices_to={"kind": StakeholderKind.CLINIC},
     )
+    # The applicant's NIK (normalised), copied here by the services that set it, so that
+    # the database itself holds one active registration per NIK (constraint below): two
+    # simultaneous starts with one NIK cannot both succeed.
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, editable=False)
     current_step = models.CharField(_("langkah formulir"), max_length=20, blank=True)
     flag_duplicate_nik = models.BooleanField(_("NIK ganda"), default=False)
     flag_moratorium = models.BooleanField(_("negara moratorium"), default=False)
@@ -230,6 +236,12 @@ class Registration(models.Model):
                 | Q(status=RegistrationStatus.DRAFT)
                 | Q(status=RegistrationStatus.WITHDRAWN, submitted_at__isnull=True),
                 name="registration_number_once_submitted",
+            ),
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=Q(status__in=ACTIVE_STATUSES) & ~Q(nik=""),
+                name="registration_one_active_per_nik",
+                violation_error_code="duplicate_nik",
             ),
         ]
 

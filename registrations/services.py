@@ -5,7 +5,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from bp3mi.services import audit_record, model_changes, model_snapshot, sequence
 from .choices import ACTIVE_STATUSES, EmployerType, Scheme
 from .choices import RegistrationStatus as S
 from .models import Applicant, DuplicateNikAttempt, Milestone, Registration, StatusChange
+from .nik import nik_check_identity, nik_clean, nik_identity_errors, nik_is_valid
 from .selectors import active_registration_with_nik, p3mi_placement_problem
 
 # Which status may follow which. Departure, withdrawal and rejection are final.
@@ -200,6 +201,31 @@ def _duplicate_nik_error() -> ValidationError:
     )
 
 
+def _walk_in_duplicate_nik_error(other: Registration) -> ValidationError:
+    return ValidationError(
+        {
+            "nik": _(
+                "NIK ini sudah dipakai pada pendaftaran lain yang masih aktif "
+                "(%(registration)s). Cari NIK ini di daftar pendaftaran dan buka pendaftaran "
+                "itu; percobaan ini dicatat pada pendaftaran tersebut. Bila itu draf orang "
+                "lain, petugas dapat membatalkannya dengan alasan."
+            )
+            % {"registration": other}
+        },
+        code="duplicate_nik",
+    )
+
+
+def _clean_nik_field(value: str) -> str:
+    """The normalised NIK (`nik_clean`), its error keyed by the field."""
+    if not value:
+        return ""
+    try:
+        return nik_clean(value)
+    except ValidationError as error:
+        raise ValidationError({"nik": error}) from None
+
+
 def registration_save_step(
     *,
     user: User,
@@ -217,13 +243,51 @@ def registration_save_step(
     person's data is audited with its before and after values."""
     if step not in STEPS:
         raise ValueError(f"unknown step {step!r}")
+    own = Applicant.objects.filter(user=user).first()
+    if "nik" in applicant_data:
+        applicant_data = {**applicant_data, "nik": _clean_nik_field(applicant_data["nik"])}
+    if {"nik", "birth_date", "sex"} & applicant_data.keys():
+        nik_check_identity(
+            nik=applicant_data.get("nik", own.nik if own else ""),
+            birth_date=applicant_data.get("birth_date", own.birth_date if own else None),
+            sex=applicant_data.get("sex", own.sex if own else ""),
+            today=timezone.localdate(),
+        )
     nik = applicant_data.get("nik")
     if nik:
-        own = Applicant.objects.filter(user=user).first()
         other = active_registration_with_nik(nik=nik, exclude_applicant=own)
         if other is not None:
             duplicate_nik_record(existing=other, by=user, request=request)
             raise _duplicate_nik_error()
+    try:
+        return _save_step(
+            user=user,
+            registration=registration,
+            step=step,
+            applicant_data=applicant_data,
+            registration_data=registration_data,
+            request=request,
+        )
+    except IntegrityError:
+        # Another registration took the NIK between the check above and this write: the
+        # database refused the second (registration_one_active_per_nik).
+        own = Applicant.objects.filter(user=user).first()
+        other = active_registration_with_nik(nik=nik or "", exclude_applicant=own)
+        if other is None:
+            raise
+        duplicate_nik_record(existing=other, by=user, request=request)
+        raise _duplicate_nik_error() from None
+
+
+def _save_step(
+    *,
+    user: User,
+    registration: Registration | None,
+    step: str,
+    applicant_data: dict[str, Any],
+    registration_data: dict[str, Any],
+    request: HttpRequest | None,
+) -> Registration:
     with transaction.atomic():
         applicant = Applicant.objects.select_for_update().filter(user=user).first()
         created = False
@@ -282,6 +346,8 @@ def registration_save_step(
         ):
             locked.current_step = following
         reg_changes = model_changes(reg_before, model_snapshot(locked, fields=reg_fields))
+        nik_changed = locked.nik != applicant.nik
+        locked.nik = applicant.nik
 
         if applicant_changes:
             applicant.save()
@@ -292,7 +358,7 @@ def registration_save_step(
                 changes=applicant_changes,
                 request=request,
             )
-        if reg_changes:
+        if reg_changes or nik_changed:
             locked.save()
             if not created or set(reg_changes) - {"current_step"}:
                 audit_record(
@@ -319,6 +385,16 @@ def registration_problems(
                 continue
             if not getattr(applicant, name):
                 problems.setdefault(name, []).append(missing)
+    if applicant.nik and not registration.flag_no_nik:
+        if not nik_is_valid(applicant.nik):
+            problems.setdefault("nik", []).append(
+                _("NIK tidak valid. Periksa kembali 16 angka pada KTP.")
+            )
+        identity = nik_identity_errors(
+            nik=applicant.nik, birth_date=applicant.birth_date, sex=applicant.sex, today=day
+        )
+        for name, error in identity.items():
+            problems.setdefault(name, []).extend(error.messages)
     if not applicant.region_id and not applicant.lives_outside_region:
         problems.setdefault("region", []).append(missing)
     for fields in REQUIRED_REGISTRATION_FIELDS.values():
@@ -372,32 +448,43 @@ def registration_submit(
     if other is not None:
         duplicate_nik_record(existing=other, by=by, request=request)
         raise _duplicate_nik_error()
-    with transaction.atomic():
-        locked = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("applicant", "destination_country", "occupation", "p3mi")
-            .get(pk=registration.pk)
-        )
-        if locked.status == S.SUBMITTED:
-            return locked
-        if locked.status not in EDITABLE_STATUSES:
-            raise ValidationError(
-                _("Pendaftaran dengan status %(status)s tidak dapat diajukan.")
-                % {"status": locked.get_status_display()},
-                code="locked",
+    try:
+        with transaction.atomic():
+            locked = (
+                Registration.objects.select_for_update(of=("self",))
+                .select_related("applicant", "destination_country", "occupation", "p3mi")
+                .get(pk=registration.pk)
             )
-        problems = registration_problems(registration=locked, day=day)
-        if problems:
-            raise ValidationError(problems)
-        fields = ["flag_moratorium", "current_step", "updated_at"]
-        locked.flag_moratorium = moratorium_applies(locked)
-        locked.current_step = STEPS[-1]
-        if not locked.number:
-            serial = sequence_next(name="registration", year=day.year)
-            locked.number = f"REG-{day.year}-{serial:06d}"
-            fields.append("number")
-        locked.save(update_fields=fields)
-        locked = registration_transition(registration=locked, to_status=S.SUBMITTED, by=by)
+            if locked.status == S.SUBMITTED:
+                return locked
+            if locked.status not in EDITABLE_STATUSES:
+                raise ValidationError(
+                    _("Pendaftaran dengan status %(status)s tidak dapat diajukan.")
+                    % {"status": locked.get_status_display()},
+                    code="locked",
+                )
+            problems = registration_problems(registration=locked, day=day)
+            if problems:
+                raise ValidationError(problems)
+            fields = ["nik", "flag_moratorium", "current_step", "updated_at"]
+            locked.nik = locked.applicant.nik
+            locked.flag_moratorium = moratorium_applies(locked)
+            locked.current_step = STEPS[-1]
+            if not locked.number:
+                serial = sequence_next(name="registration", year=day.year)
+                locked.number = f"REG-{day.year}-{serial:06d}"
+                fields.append("number")
+            locked.save(update_fields=fields)
+            locked = registration_transition(registration=locked, to_status=S.SUBMITTED, by=by)
+    except IntegrityError:
+        # The copy of the NIK met another active registration's (registration_one_active_per_nik).
+        other = active_registration_with_nik(
+            nik=current.applicant.nik, exclude_applicant=current.applicant
+        )
+        if other is None:
+            raise
+        duplicate_nik_record(existing=other, by=by, request=request)
+        raise _duplicate_nik_error() from None
     registration.refresh_from_db()
     return locked
 
@@ -418,7 +505,7 @@ def registration_record_walk_in(
     is recorded and refused), age 18 on the day, the P3MI's licences, the moratorium flag.
     An empty NIK is allowed only with a reason, and flags the registration `flag_no_nik`.
     Either everything is stored and submitted, or nothing is."""
-    nik = applicant_data.get("nik") or ""
+    nik = _clean_nik_field(applicant_data.get("nik") or "")
     no_nik_reason = no_nik_reason.strip()
     if not nik and not no_nik_reason:
         raise ValidationError(
@@ -426,22 +513,44 @@ def registration_record_walk_in(
         )
     if nik:
         no_nik_reason = ""
+        nik_check_identity(
+            nik=nik,
+            birth_date=applicant_data.get("birth_date"),
+            sex=applicant_data.get("sex") or "",
+            today=timezone.localdate(),
+        )
         other = active_registration_with_nik(nik=nik)
         if other is not None:
             duplicate_nik_record(existing=other, by=by, request=request)
-            raise ValidationError(
-                {
-                    "nik": _(
-                        "NIK ini sudah dipakai pada pendaftaran lain yang masih aktif "
-                        "(%(registration)s). Buka pendaftaran itu dari daftar pendaftaran; "
-                        "percobaan ini dicatat pada pendaftaran tersebut."
-                    )
-                    % {"registration": other}
-                },
-                code="duplicate_nik",
-            )
+            raise _walk_in_duplicate_nik_error(other)
+    try:
+        return _record_walk_in(
+            by=by,
+            applicant_data={**applicant_data, "nik": nik},
+            registration_data=registration_data,
+            no_nik_reason=no_nik_reason,
+            request=request,
+        )
+    except IntegrityError:
+        # Another registration took the NIK meanwhile (registration_one_active_per_nik).
+        other = active_registration_with_nik(nik=nik)
+        if other is None:
+            raise
+        duplicate_nik_record(existing=other, by=by, request=request)
+        raise _walk_in_duplicate_nik_error(other) from None
+
+
+def _record_walk_in(
+    *,
+    by: User,
+    applicant_data: dict[str, Any],
+    registration_data: dict[str, Any],
+    no_nik_reason: str,
+    request: HttpRequest | None,
+) -> Registration:
+    nik = applicant_data["nik"]
     with transaction.atomic():
-        applicant = Applicant.objects.create(user=None, **{**applicant_data, "nik": nik})
+        applicant = Applicant.objects.create(user=None, **applicant_data)
         audit_record(
             actor=by,
             action=AuditEvent.Action.CREATE,
@@ -451,6 +560,7 @@ def registration_record_walk_in(
         )
         registration = Registration(
             applicant=applicant,
+            nik=nik,
             flag_no_nik=not nik,
             no_nik_reason=no_nik_reason,
             current_step=STEPS[-1],

@@ -3,15 +3,26 @@ NIK, which statuses a person may set by hand, one active registration per NIK (n
 guaranteed by the database), the limit on NIK attempts, bounded text and dates, and the
 agreement of a NIK with the birth date and sex."""
 
+import datetime
+import threading
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
 from django.urls import reverse
 
+from bp3mi import roles
 from bp3mi.models import AuditEvent
 from registrations import services
+from registrations.choices import ACTIVE_STATUSES
 from registrations.choices import RegistrationStatus as S
-from registrations.models import StatusChange
+from registrations.forms import IdentityForm, WalkInForms
+from registrations.models import Applicant, Registration, StatusChange
+from registrations.nik import build_nik
 from registrations.services import registration_submit
 from registrations.services import registration_transition as transition
+from tests.factories import UserFactory
 
 from .conftest import complete_applicant, complete_draft
 
@@ -126,3 +137,250 @@ def test_manual_moves_are_withdraw_reject_correction_and_departure():
     assert services.manual_transitions(S.DRAFT) == {S.WITHDRAWN}
     assert services.manual_transitions(S.SUBMITTED) == {S.NEEDS_CORRECTION, S.WITHDRAWN, S.REJECTED}
     assert services.manual_transitions(S.VERIFIED) == {S.DEPARTED, S.NEEDS_CORRECTION, S.WITHDRAWN}
+
+
+# --- One NIK, one normal form ---------------------------------------------------------------
+
+NIK = "7471015708950001"  # a woman born 17-08-1995 in Kota Kendari
+FULL_WIDTH = "".join(chr(ord(d) + 0xFEE0) for d in NIK)  # '７４７１...'
+IDENTITY = {
+    "nik": NIK,
+    "full_name": "Wa Ode Sitti",
+    "sex": "P",
+    "birthplace": "Kendari",
+    "birth_date": datetime.date(1995, 8, 17),
+    "marital_status": "belum_kawin",
+}
+
+
+def save_identity(user, **overrides):
+    return services.registration_save_step(
+        user=user,
+        registration=None,
+        step="identitas",
+        applicant_data={**IDENTITY, **overrides},
+        registration_data={},
+    )
+
+
+def test_the_identity_form_stores_full_width_digits_as_ascii():
+    form = IdentityForm(data={**IDENTITY, "nik": f"{FULL_WIDTH[:8]} {FULL_WIDTH[8:]}"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["nik"] == NIK
+
+
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "٧٤٧١٠١٥٧٠٨٩٥٠٠٠١",  # Arabic-Indic digits: digits, but not 0-9
+        NIK[:15] + "x",
+        NIK.replace("0", "O", 1),
+    ],
+)
+def test_a_nik_with_anything_but_digits_0_to_9_is_refused_in_indonesian(nik):
+    form = IdentityForm(data={**IDENTITY, "nik": nik})
+    assert not form.is_valid()
+    assert form.errors["nik"] == [
+        "NIK harus terdiri dari 16 angka 0-9, tanpa huruf atau tanda baca."
+    ]
+
+
+def test_the_service_normalises_the_nik_whoever_calls_it(make_user):
+    registration = save_identity(make_user(roles.CPMI), nik=FULL_WIDTH)
+    assert registration.applicant.nik == NIK
+    assert registration.nik == NIK
+
+
+def test_full_width_digits_do_not_get_round_one_active_registration_per_nik(make_user):
+    save_identity(make_user(roles.CPMI))
+    with pytest.raises(ValidationError) as error:
+        save_identity(make_user(roles.CPMI), nik=FULL_WIDTH)
+    assert error.value.message_dict["nik"][0].startswith("NIK ini sudah dipakai")
+    assert Registration.objects.count() == 1
+
+
+def test_a_walk_in_with_full_width_digits_is_stored_as_ascii_and_checked(verifikator):
+    from .test_walk_in import NIK as WALK_IN_NIK
+    from .test_walk_in import walk_in_data
+
+    full_width = "".join(chr(ord(d) + 0xFEE0) for d in WALK_IN_NIK)
+    client = Client()
+    client.force_login(verifikator)
+    response = client.post(reverse("registrations:walk_in"), walk_in_data(nik=full_width))
+    assert response.status_code == 302
+    assert Applicant.objects.get().nik == WALK_IN_NIK
+    response = client.post(reverse("registrations:walk_in"), walk_in_data(nik=WALK_IN_NIK))
+    assert response.status_code == 200
+    assert "sudah dipakai" in response.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_the_officers_search_finds_a_nik_typed_in_full_width_digits(client, verifikator):
+    registration = complete_draft(applicant=complete_applicant(nik=NIK), status=S.SUBMITTED)
+    page = login(client, verifikator).get(reverse("registrations:list"), {"q": FULL_WIDTH})
+    assert registration.get_absolute_url() in page.content.decode()
+
+
+# --- The database holds one active registration per NIK -----------------------------------
+
+
+def test_the_database_refuses_a_second_active_registration_with_one_nik():
+    complete_draft(applicant=complete_applicant(nik=NIK), status=S.SUBMITTED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        complete_draft(applicant=complete_applicant(nik=NIK))
+    # A registration that ended does not count.
+    Registration.objects.update(status=S.REJECTED)
+    complete_draft(applicant=complete_applicant(nik=NIK))
+
+
+def test_a_lost_race_gets_the_duplicate_message_not_a_500(make_user, monkeypatch):
+    """The check before the write saw nothing (the other start was not yet committed); the
+    database refuses the write and the person gets the usual message."""
+    first = save_identity(make_user(roles.CPMI))
+    monkeypatch.setattr(services, "active_registration_with_nik", _blind_first_time())
+    with pytest.raises(ValidationError) as error:
+        save_identity(make_user(roles.CPMI))
+    assert error.value.message_dict["nik"][0].startswith("NIK ini sudah dipakai")
+    first.refresh_from_db()
+    assert first.flag_duplicate_nik
+    assert Registration.objects.filter(status__in=ACTIVE_STATUSES).count() == 1
+
+
+def _blind_first_time():
+    """The selector as it answers before a concurrent transaction commits: nothing, once."""
+    from registrations.selectors import active_registration_with_nik
+
+    calls = []
+
+    def selector(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else active_registration_with_nik(**kwargs)
+
+    return selector
+
+
+# --- NIK agrees with birth date and sex, in the services ------------------------------------
+
+
+def test_the_service_refuses_a_nik_that_disagrees_with_the_birth_date(cpmi_user):
+    with pytest.raises(ValidationError) as error:
+        save_identity(cpmi_user, birth_date=datetime.date(1995, 8, 18))
+    assert "tidak cocok dengan NIK" in error.value.message_dict["birth_date"][0]
+    assert not Registration.objects.exists()
+
+
+def test_the_service_refuses_a_nik_that_disagrees_with_the_sex(cpmi_user):
+    with pytest.raises(ValidationError) as error:
+        save_identity(cpmi_user, sex="L")
+    assert "tidak cocok dengan NIK" in error.value.message_dict["sex"][0]
+
+
+def test_changing_only_the_birth_date_is_checked_against_the_stored_nik(cpmi_user):
+    registration = save_identity(cpmi_user)
+    with pytest.raises(ValidationError):
+        services.registration_save_step(
+            user=cpmi_user,
+            registration=registration,
+            step="identitas",
+            applicant_data={"birth_date": datetime.date(1990, 1, 1)},
+            registration_data={},
+        )
+
+
+def test_a_walk_in_through_the_service_is_checked_too(verifikator):
+    from .test_walk_in import walk_in_data
+
+    form = WalkInForms(data=walk_in_data())
+    assert form.is_valid()
+    applicant_data = {**form.applicant_data(), "sex": "L"}
+    with pytest.raises(ValidationError) as error:
+        services.registration_record_walk_in(
+            by=verifikator,
+            applicant_data=applicant_data,
+            registration_data=form.registration_data(),
+        )
+    assert "sex" in error.value.message_dict
+    assert not Applicant.objects.exists()
+
+
+def test_a_registration_whose_stored_nik_disagrees_cannot_be_submitted(cpmi_user):
+    draft = complete_draft(
+        applicant=complete_applicant(user=cpmi_user, nik=NIK, birth_date=datetime.date(1996, 1, 2))
+    )
+    with pytest.raises(ValidationError) as error:
+        registration_submit(registration=draft, by=cpmi_user)
+    assert "birth_date" in error.value.message_dict
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+
+
+# --- Concurrent starts (PostgreSQL) -------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Concurrent transactions are tested on PostgreSQL."
+)
+def test_concurrent_starts_with_one_nik_leave_one_active_registration(transactional_db):
+    """Eight people start at once with one NIK (six online, two at the desk): one active
+    registration, and everyone else gets the duplicate message, never an error."""
+    from .test_walk_in import BIRTH, walk_in_data
+
+    walk_in_nik = build_nik(region_code="7471", kecamatan=3, birth_date=BIRTH, sex="P", serial=21)
+    cpmi = [UserFactory(roles=[roles.CPMI]) for _ in range(6)]
+    officers = [UserFactory(roles=[roles.VERIFIKATOR]) for _ in range(2)]
+    form = WalkInForms(data=walk_in_data())
+    assert form.is_valid(), form.sections
+    walk_in = {**form.applicant_data(), "nik": walk_in_nik}
+    identity = {
+        **IDENTITY,
+        "nik": walk_in_nik,
+        "birth_date": BIRTH,
+        "birthplace": "Baubau",
+    }
+    barrier = threading.Barrier(len(cpmi) + len(officers))
+    outcomes, errors = [], []
+
+    def start(user):
+        try:
+            barrier.wait(timeout=30)
+            services.registration_save_step(
+                user=user,
+                registration=None,
+                step="identitas",
+                applicant_data=identity,
+                registration_data={},
+            )
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(error.message_dict.get("nik", error.messages)[0][:30])
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def desk(officer):
+        try:
+            barrier.wait(timeout=30)
+            services.registration_record_walk_in(
+                by=officer,
+                applicant_data=walk_in,
+                registration_data=form.registration_data(),
+            )
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(error.message_dict.get("nik", error.messages)[0][:30])
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start, args=(u,)) for u in cpmi]
+    threads += [threading.Thread(target=desk, args=(o,)) for o in officers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert Registration.objects.filter(nik=walk_in_nik, status__in=ACTIVE_STATUSES).count() == 1
+    assert outcomes.count("ok") == 1
+    assert all(o.startswith("NIK ini sudah dipakai") for o in outcomes if o != "ok")
