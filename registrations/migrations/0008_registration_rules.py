@@ -1,5 +1,6 @@
 """A draft may be withdrawn without a number; every NIK in its normal form (NFKC, ASCII
-digits); one active registration per NIK held by the database.
+digits); each registration takes a copy of its applicant's NIK (0009 makes it unique among
+active registrations).
 
 Existing data: NIKs typed with full-width digits or spaces are normalised, each registration
 takes its applicant's NIK, and where several active registrations hold one NIK the one
@@ -115,19 +116,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(one_active_registration_per_nik, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="registration",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(
-                    (
-                        "status__in",
-                        ["draft", "diajukan", "verifikasi", "perbaikan", "terverifikasi"],
-                    ),
-                    models.Q(("nik", ""), _negated=True),
-                ),
-                fields=("nik",),
-                name="registration_one_active_per_nik",
-                violation_error_code="duplicate_nik",
-            ),
-        ),
     ]

@@ -384,3 +384,42 @@ def test_concurrent_starts_with_one_nik_leave_one_active_registration(transactio
     assert Registration.objects.filter(nik=walk_in_nik, status__in=ACTIVE_STATUSES).count() == 1
     assert outcomes.count("ok") == 1
     assert all(o.startswith("NIK ini sudah dipakai") for o in outcomes if o != "ok")
+
+
+def test_the_migration_normalises_niks_and_resolves_existing_duplicates(transactional_db):
+    """Data stored before the constraint: a full-width NIK, and three active registrations
+    of one person's NIK. The one furthest along is kept and flagged; the others are
+    withdrawn with a reason in their history."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("registrations", "0007_role_permission_walk_in")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Applicant_, Registration_ = (
+        old.get_model("registrations", "Applicant"),
+        old.get_model("registrations", "Registration"),
+    )
+
+    def holder(nik, status, number=None):
+        applicant = Applicant_.objects.create(nik=nik, full_name="Wa Ode Sitti")
+        return Registration_.objects.create(applicant=applicant, status=status, number=number)
+
+    squatter = holder(FULL_WIDTH, S.DRAFT)
+    verified = holder(NIK, S.VERIFIED, "REG-2026-000001")
+    submitted = holder(NIK, S.SUBMITTED, "REG-2026-000002")
+    ended = holder(NIK, S.REJECTED, "REG-2025-000009")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    rows = {r.pk: r for r in Registration.objects.select_related("applicant")}
+    assert rows[squatter.pk].applicant.nik == NIK
+    assert all(r.nik == NIK for r in rows.values())
+    assert rows[verified.pk].status == S.VERIFIED and rows[verified.pk].flag_duplicate_nik
+    assert rows[ended.pk].status == S.REJECTED
+    for pk in (squatter.pk, submitted.pk):
+        assert rows[pk].status == S.WITHDRAWN
+        assert "REG-2026-000001" in rows[pk].status_reason
+        assert StatusChange.objects.filter(registration_id=pk, to_status=S.WITHDRAWN).exists()
+    assert Registration.objects.filter(nik=NIK, status__in=ACTIVE_STATUSES).count() == 1
