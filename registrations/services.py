@@ -4,6 +4,7 @@ early when there is nothing to change, and leaves an audit event."""
 import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -11,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bp3mi.models import AuditEvent, User
-from bp3mi.services import audit_record, model_changes, model_snapshot, sequence_next
+from bp3mi.services import (
+    audit_record,
+    client_ip,
+    model_changes,
+    model_snapshot,
+    sequence_next,
+)
 
 from .choices import ACTIVE_STATUSES, EmployerType, Scheme
 from .choices import RegistrationStatus as S
@@ -169,9 +176,17 @@ def duplicate_nik_record(
 ) -> DuplicateNikAttempt:
     """Record a refused attempt to register a NIK that `existing` (an active registration)
     holds, and flag `existing` for the officers. Its own transaction: the attempt is kept
-    even though the caller then refuses the input."""
+    even though the caller then refuses the input. The same person trying again within a
+    day adds nothing: their attempts cannot flood the registration's record."""
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=existing.pk)
+        earlier = DuplicateNikAttempt.objects.filter(
+            registration=locked,
+            attempted_by=by,
+            attempted_at__gte=timezone.now() - datetime.timedelta(days=1),
+        ).first()
+        if earlier is not None:
+            return earlier
         attempt = DuplicateNikAttempt.objects.create(registration=locked, attempted_by=by)
         if not locked.flag_duplicate_nik:
             locked.flag_duplicate_nik = True
@@ -199,6 +214,46 @@ def _duplicate_nik_error() -> ValidationError:
         },
         code="duplicate_nik",
     )
+
+
+# How many NIKs a person may try in the registration form within the window, per account
+# and per client address (several people may share one address: a family, an internet
+# café). The answer to a NIK says whether someone holds it, so it is rationed.
+NIK_ATTEMPTS_PER_ACCOUNT = 10
+NIK_ATTEMPTS_PER_ADDRESS = 30
+NIK_ATTEMPT_WINDOW = 60 * 60  # seconds
+
+
+def _count_attempt(key: str) -> int:
+    """Add one to a counter in the cache (Redis in production) for the current window."""
+    window = int(timezone.now().timestamp()) // NIK_ATTEMPT_WINDOW
+    key = f"nik-attempt:{key}:{window}"
+    cache.add(key, 0, timeout=NIK_ATTEMPT_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=NIK_ATTEMPT_WINDOW)
+        return 1
+
+
+def nik_attempt_count(*, user: User, request: HttpRequest | None = None) -> None:
+    """Count one NIK tried by `user` (from the address of `request`); raise ValidationError
+    once the account or the address has tried more than its share in the window."""
+    over = _count_attempt(f"user:{user.pk}") > NIK_ATTEMPTS_PER_ACCOUNT
+    address = client_ip(request)
+    if address and _count_attempt(f"ip:{address}") > NIK_ATTEMPTS_PER_ADDRESS:
+        over = True
+    if over:
+        raise ValidationError(
+            {
+                "nik": _(
+                    "Terlalu banyak percobaan NIK dalam satu jam. Coba lagi nanti. Bila NIK "
+                    "Anda ditolak karena sudah dipakai, datang ke kantor BP3MI atau LTSA "
+                    "dengan membawa KTP asli."
+                )
+            },
+            code="rate_limited",
+        )
 
 
 def _walk_in_duplicate_nik_error(other: Registration) -> ValidationError:
@@ -254,6 +309,8 @@ def registration_save_step(
             today=timezone.localdate(),
         )
     nik = applicant_data.get("nik")
+    if nik and nik != (own.nik if own else ""):
+        nik_attempt_count(user=user, request=request)
     if nik:
         other = active_registration_with_nik(nik=nik, exclude_applicant=own)
         if other is not None:

@@ -423,3 +423,78 @@ def test_the_migration_normalises_niks_and_resolves_existing_duplicates(transact
         assert "REG-2026-000001" in rows[pk].status_reason
         assert StatusChange.objects.filter(registration_id=pk, to_status=S.WITHDRAWN).exists()
     assert Registration.objects.filter(nik=NIK, status__in=ACTIVE_STATUSES).count() == 1
+
+
+# --- NIK attempts are rationed -------------------------------------------------------------
+
+
+def post_identity(client, nik, **overrides):
+    return client.post(
+        reverse("registrations:new"),
+        {**IDENTITY, "nik": nik, "birth_date": IDENTITY["birth_date"].isoformat(), **overrides},
+    )
+
+
+def other_niks(count):
+    """`count` valid NIKs of women born 17-08-1995, none of them NIK."""
+    return [
+        build_nik(
+            region_code="7471",
+            kecamatan=1,
+            birth_date=datetime.date(1995, 8, 17),
+            sex="P",
+            serial=100 + i,
+        )
+        for i in range(count)
+    ]
+
+
+def test_an_account_probing_niks_is_stopped_with_a_clear_message(client, cpmi_user):
+    """Someone types one NIK after another to learn which are registered: after the limit
+    the form answers only that there were too many attempts, and the victim is not flagged
+    again."""
+    victim = complete_draft(applicant=complete_applicant(nik=NIK), status=S.SUBMITTED)
+    login(client, cpmi_user)
+    limit = services.NIK_ATTEMPTS_PER_ACCOUNT
+    for _ in range(limit):
+        page = post_identity(client, NIK).content.decode()
+        assert "NIK ini sudah dipakai" in page
+    page = post_identity(client, NIK).content.decode()
+    assert "Terlalu banyak percobaan NIK" in page
+    assert "NIK ini sudah dipakai" not in page
+    # Another NIK is refused too: the limit is on the account, not on one NIK.
+    page = post_identity(client, other_niks(1)[0]).content.decode()
+    assert "Terlalu banyak percobaan NIK" in page
+    assert not Registration.objects.filter(applicant__user=cpmi_user).exists()
+    # Repeated attempts of one person leave one record on the victim's registration.
+    assert victim.duplicate_attempts.count() == 1
+
+
+def test_saving_the_same_nik_again_is_not_an_attempt(client, cpmi_user):
+    login(client, cpmi_user)
+    post_identity(client, NIK)
+    registration = Registration.objects.get(applicant__user=cpmi_user)
+    url = reverse("registrations:step", kwargs={"pk": registration.pk, "step": "identitas"})
+    form = {**IDENTITY, "birth_date": IDENTITY["birth_date"].isoformat()}
+    for _ in range(services.NIK_ATTEMPTS_PER_ACCOUNT + 2):
+        response = client.post(url, form)
+        assert response.status_code == 302
+
+
+def test_one_address_is_limited_across_accounts(client, make_user, monkeypatch):
+    monkeypatch.setattr(services, "NIK_ATTEMPTS_PER_ADDRESS", 3)
+    niks = other_niks(4)
+    for nik in niks[:3]:
+        login(client, make_user(roles.CPMI))
+        assert post_identity(client, nik).status_code == 302
+    login(client, make_user(roles.CPMI))
+    page = post_identity(client, niks[3]).content.decode()
+    assert "Terlalu banyak percobaan NIK" in page
+    assert Registration.objects.count() == 3
+    # Another address is not affected.
+    response = client.post(
+        reverse("registrations:new"),
+        {**IDENTITY, "nik": niks[3], "birth_date": IDENTITY["birth_date"].isoformat()},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert response.status_code == 302
