@@ -7,12 +7,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bp3mi.bounds import date_validator, strip_bidi_controls
 from bp3mi.models import Country, Region
 from bp3mi.phone import normalise_phone
 from stakeholders.choices import StakeholderKind
 from stakeholders.models import Stakeholder
 
-from .choices import MilestoneKind, RegistrationStatus, Scheme
+from .choices import (
+    BIRTH_DATE_YEARS,
+    MILESTONE_DATE_YEARS,
+    MilestoneKind,
+    RegistrationStatus,
+    Scheme,
+)
 from .models import Applicant, Occupation, Registration
 from .nik import nik_clean, nik_identity_errors, nik_normalise
 from .selectors import p3mi_placement_problem
@@ -54,17 +61,21 @@ class IdentityForm(forms.ModelForm):
         for name in self.Meta.fields:
             self.fields[name].required = True
         self.fields["sex"].choices = self.fields["sex"].choices[1:]
+        self.fields["birth_date"].validators.append(date_validator(**BIRTH_DATE_YEARS))
 
     def clean_nik(self):
         return nik_clean(self.cleaned_data["nik"])
+
+    def clean_full_name(self):
+        return strip_bidi_controls(self.cleaned_data["full_name"]).strip()
+
+    def clean_birthplace(self):
+        return strip_bidi_controls(self.cleaned_data["birthplace"]).strip()
 
     def clean(self):
         data = super().clean()
         nik, birth_date, sex = data.get("nik"), data.get("birth_date"), data.get("sex")
         today = timezone.localdate()
-        if birth_date and birth_date > today:
-            self.add_error("birth_date", _("Tanggal lahir tidak boleh di masa depan."))
-            return data
         errors = nik_identity_errors(nik=nik, birth_date=birth_date, sex=sex, today=today)
         for field, error in errors.items():
             self.add_error(field, error)
@@ -118,6 +129,9 @@ class AddressForm(forms.ModelForm):
         self.order_fields(["address", "residence"])
         for name in self.Meta.fields:
             self.fields[name].required = name != "email"
+
+    def clean_family_name(self):
+        return strip_bidi_controls(self.cleaned_data["family_name"]).strip()
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -362,5 +376,9 @@ class StatusChangeForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label=_("Tahapan"), choices=MilestoneKind.choices)
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Tanggal"),
+        widget=DateInput(),
+        validators=[date_validator(**MILESTONE_DATE_YEARS)],
+    )
     note = forms.CharField(label=_("Catatan"), required=False, max_length=300)

@@ -85,8 +85,8 @@ class Applicant(models.Model):
     education = models.CharField(
         _("pendidikan terakhir"), max_length=15, choices=Education.choices, blank=True
     )
-    experience = models.TextField(_("pengalaman kerja"), blank=True)
-    address = models.TextField(_("alamat"), blank=True)
+    experience = models.CharField(_("pengalaman kerja"), max_length=2000, blank=True)
+    address = models.CharField(_("alamat"), max_length=500, blank=True)
     region = models.ForeignKey(
         Region,
         verbose_name=_("kabupaten/kota"),
@@ -207,8 +207,8 @@ class Registration(models.Model):
     flag_duplicate_nik = models.BooleanField(_("NIK ganda"), default=False)
     flag_moratorium = models.BooleanField(_("negara moratorium"), default=False)
     flag_no_nik = models.BooleanField(_("tanpa NIK"), default=False)
-    no_nik_reason = models.TextField(_("alasan tanpa NIK"), blank=True)
-    status_reason = models.TextField(_("alasan status"), blank=True)
+    no_nik_reason = models.CharField(_("alasan tanpa NIK"), max_length=500, blank=True)
+    status_reason = models.CharField(_("alasan status"), max_length=4000, blank=True)
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -264,7 +264,7 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=15, choices=RegistrationStatus.choices, blank=True)
     to_status = models.CharField(max_length=15, choices=RegistrationStatus.choices)
-    reason = models.TextField(_("alasan"), blank=True)
+    reason = models.CharField(_("alasan"), max_length=4000, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bp3mi.bounds import check_date, strip_bidi_controls
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import (
     audit_record,
@@ -20,7 +21,14 @@ from bp3mi.services import (
     sequence_next,
 )
 
-from .choices import ACTIVE_STATUSES, EmployerType, Scheme
+from .choices import (
+    ACTIVE_STATUSES,
+    BIRTH_DATE_YEARS,
+    MILESTONE_DATE_YEARS,
+    NAME_FIELDS,
+    EmployerType,
+    Scheme,
+)
 from .choices import RegistrationStatus as S
 from .models import Applicant, DuplicateNikAttempt, Milestone, Registration, StatusChange
 from .nik import nik_check_identity, nik_clean, nik_identity_errors, nik_is_valid
@@ -115,6 +123,8 @@ def registration_transition(
             )
         if to_status in REASON_REQUIRED and not reason.strip():
             raise ValidationError(_("Alasan wajib diisi."), code="reason")
+        if len(reason.strip()) > Registration._meta.get_field("status_reason").max_length:
+            raise ValidationError(_("Alasan terlalu panjang."), code="reason")
         from_status = locked.status
         locked.status = to_status
         locked.status_reason = reason.strip()
@@ -271,6 +281,35 @@ def _walk_in_duplicate_nik_error(other: Registration) -> ValidationError:
     )
 
 
+def _bounded(model, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` for `model` with names stripped of bidirectional controls; ValidationError by
+    field for text longer than the field holds or a birth date out of range. The forms
+    check the same; this holds for every caller."""
+    data = {
+        name: strip_bidi_controls(value).strip() if name in NAME_FIELDS else value
+        for name, value in data.items()
+    }
+    errors: dict[str, list[ValidationError]] = {}
+    for name, value in data.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            errors.setdefault(name, []).append(
+                ValidationError(
+                    _("Paling banyak %(limit)d karakter (tertulis %(n)d).")
+                    % {"limit": limit, "n": len(value)},
+                    code="max_length",
+                )
+            )
+    if data.get("birth_date"):
+        try:
+            check_date(data["birth_date"], **BIRTH_DATE_YEARS)
+        except ValidationError as error:
+            errors.setdefault("birth_date", []).append(error)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
 def _clean_nik_field(value: str) -> str:
     """The normalised NIK (`nik_clean`), its error keyed by the field."""
     if not value:
@@ -299,6 +338,8 @@ def registration_save_step(
     if step not in STEPS:
         raise ValueError(f"unknown step {step!r}")
     own = Applicant.objects.filter(user=user).first()
+    applicant_data = _bounded(Applicant, applicant_data)
+    registration_data = _bounded(Registration, registration_data)
     if "nik" in applicant_data:
         applicant_data = {**applicant_data, "nik": _clean_nik_field(applicant_data["nik"])}
     if {"nik", "birth_date", "sex"} & applicant_data.keys():
@@ -562,8 +603,15 @@ def registration_record_walk_in(
     is recorded and refused), age 18 on the day, the P3MI's licences, the moratorium flag.
     An empty NIK is allowed only with a reason, and flags the registration `flag_no_nik`.
     Either everything is stored and submitted, or nothing is."""
+    applicant_data = _bounded(Applicant, applicant_data)
+    registration_data = _bounded(Registration, registration_data)
     nik = _clean_nik_field(applicant_data.get("nik") or "")
     no_nik_reason = no_nik_reason.strip()
+    if len(no_nik_reason) > Registration._meta.get_field("no_nik_reason").max_length:
+        raise ValidationError(
+            {"no_nik_reason": _("Alasan terlalu panjang: paling banyak 500 karakter.")},
+            code="max_length",
+        )
     if not nik and not no_nik_reason:
         raise ValidationError(
             {"no_nik_reason": _("Tulis alasan pendaftaran tanpa NIK.")}, code="no_nik_reason"
@@ -651,7 +699,11 @@ def milestone_record(
     request: HttpRequest | None = None,
 ) -> Milestone:
     """Record (or correct) the date of one stage of a submitted registration. Recording the
-    same date and note again changes nothing."""
+    same date and note again changes nothing. The date must be plausible (at most 30 years
+    back, 3 ahead) and the note at most 300 characters."""
+    check_date(date, **MILESTONE_DATE_YEARS)
+    if len(note.strip()) > Milestone._meta.get_field("note").max_length:
+        raise ValidationError(_("Catatan paling banyak 300 karakter."), code="max_length")
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if locked.status == S.DRAFT:

@@ -5,7 +5,8 @@ active registrations).
 Existing data: NIKs typed with full-width digits or spaces are normalised, each registration
 takes its applicant's NIK, and where several active registrations hold one NIK the one
 furthest along (then the oldest) is kept and flagged for the officers; the others are
-withdrawn with a reason in their status history and the audit trail."""
+withdrawn with a reason in their status history and the audit trail. Free text longer than
+its new bound (0009) is cut to it, with a mark that it was cut."""
 
 import unicodedata
 
@@ -20,6 +21,27 @@ PRECEDENCE = {"terverifikasi": 0, "verifikasi": 1, "perbaikan": 2, "diajukan": 3
 
 def normalise(value):
     return "".join(ch for ch in unicodedata.normalize("NFKC", value) if not ch.isspace())
+
+
+# (model, field): the bound 0009 gives it.
+TEXT_BOUNDS = [
+    ("Applicant", "address", 500),
+    ("Applicant", "experience", 2000),
+    ("Registration", "no_nik_reason", 500),
+    ("Registration", "status_reason", 4000),
+    ("StatusChange", "reason", 4000),
+]
+CUT = " [dipotong]"
+
+
+def bound_free_text(apps, schema_editor):
+    from django.db.models.functions import Length
+
+    for model_name, field, limit in TEXT_BOUNDS:
+        model = apps.get_model("registrations", model_name)
+        overlong = model.objects.annotate(n=Length(field)).filter(n__gt=limit)
+        for pk, value in overlong.values_list("pk", field):
+            model.objects.filter(pk=pk).update(**{field: value[: limit - len(CUT)] + CUT})
 
 
 def one_active_registration_per_nik(apps, schema_editor):
@@ -115,5 +137,6 @@ class Migration(migrations.Migration):
                 name="registration_number_once_submitted",
             ),
         ),
+        migrations.RunPython(bound_free_text, migrations.RunPython.noop),
         migrations.RunPython(one_active_registration_per_nik, migrations.RunPython.noop),
     ]

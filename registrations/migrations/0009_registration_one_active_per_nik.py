@@ -1,6 +1,6 @@
-"""One active registration per NIK, held by the database (after 0008 resolved existing
-duplicates, in its own transaction: PostgreSQL does not alter a table with pending trigger
-events)."""
+"""One active registration per NIK held by the database, and bounded free text (after 0008
+resolved existing duplicates and shortened overlong text; in a migration of its own, as
+PostgreSQL does not alter a table with pending trigger events)."""
 
 from django.db import migrations, models
 
@@ -25,5 +25,30 @@ class Migration(migrations.Migration):
                 name="registration_one_active_per_nik",
                 violation_error_code="duplicate_nik",
             ),
+        ),
+        migrations.AlterField(
+            model_name="applicant",
+            name="address",
+            field=models.CharField(blank=True, max_length=500, verbose_name="alamat"),
+        ),
+        migrations.AlterField(
+            model_name="applicant",
+            name="experience",
+            field=models.CharField(blank=True, max_length=2000, verbose_name="pengalaman kerja"),
+        ),
+        migrations.AlterField(
+            model_name="registration",
+            name="no_nik_reason",
+            field=models.CharField(blank=True, max_length=500, verbose_name="alasan tanpa NIK"),
+        ),
+        migrations.AlterField(
+            model_name="registration",
+            name="status_reason",
+            field=models.CharField(blank=True, max_length=4000, verbose_name="alasan status"),
+        ),
+        migrations.AlterField(
+            model_name="statuschange",
+            name="reason",
+            field=models.CharField(blank=True, max_length=4000, verbose_name="alasan"),
         ),
     ]

@@ -17,7 +17,7 @@ from bp3mi.models import AuditEvent
 from registrations import services
 from registrations.choices import ACTIVE_STATUSES
 from registrations.choices import RegistrationStatus as S
-from registrations.forms import IdentityForm, WalkInForms
+from registrations.forms import AddressForm, IdentityForm, WalkInForms
 from registrations.models import Applicant, Registration, StatusChange
 from registrations.nik import build_nik
 from registrations.services import registration_submit
@@ -406,6 +406,7 @@ def test_the_migration_normalises_niks_and_resolves_existing_duplicates(transact
         return Registration_.objects.create(applicant=applicant, status=status, number=number)
 
     squatter = holder(FULL_WIDTH, S.DRAFT)
+    Applicant_.objects.filter(pk=squatter.applicant_id).update(address="Jl. " * 400_000)
     verified = holder(NIK, S.VERIFIED, "REG-2026-000001")
     submitted = holder(NIK, S.SUBMITTED, "REG-2026-000002")
     ended = holder(NIK, S.REJECTED, "REG-2025-000009")
@@ -415,6 +416,8 @@ def test_the_migration_normalises_niks_and_resolves_existing_duplicates(transact
 
     rows = {r.pk: r for r in Registration.objects.select_related("applicant")}
     assert rows[squatter.pk].applicant.nik == NIK
+    assert len(rows[squatter.pk].applicant.address) == 500
+    assert rows[squatter.pk].applicant.address.endswith("[dipotong]")
     assert all(r.nik == NIK for r in rows.values())
     assert rows[verified.pk].status == S.VERIFIED and rows[verified.pk].flag_duplicate_nik
     assert rows[ended.pk].status == S.REJECTED
@@ -498,3 +501,113 @@ def test_one_address_is_limited_across_accounts(client, make_user, monkeypatch):
         REMOTE_ADDR="10.1.2.3",
     )
     assert response.status_code == 302
+
+
+# --- Bounded text and dates ----------------------------------------------------------------
+
+RLO = "\u202e"  # right-to-left override
+
+
+def address_form(**overrides):
+    from .test_walk_in import walk_in_data
+
+    return AddressForm(data=walk_in_data(**overrides))
+
+
+def test_an_address_of_a_megabyte_is_refused_by_the_form():
+    form = address_form(address="Jl. Panjang " * 130_000)
+    assert not form.is_valid()
+    assert "500" in form.errors["address"][0]
+    page = str(address_form()["address"])
+    assert 'maxlength="500"' in page
+
+
+def test_overlong_text_is_refused_by_the_service_whoever_calls_it(cpmi_user):
+    registration = save_identity(cpmi_user)
+    with pytest.raises(ValidationError) as error:
+        services.registration_save_step(
+            user=cpmi_user,
+            registration=registration,
+            step="pendidikan",
+            applicant_data={"education": "sma", "experience": "x" * 2001},
+            registration_data={},
+        )
+    assert "2000" in error.value.message_dict["experience"][0]
+    registration.applicant.refresh_from_db()
+    assert registration.applicant.experience == ""
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1900-01-01"])
+def test_milestone_dates_out_of_any_plausible_range_are_refused(client, verifikator, day):
+    registration = complete_draft(status=S.SUBMITTED)
+    url = reverse("registrations:milestone", kwargs={"pk": registration.pk})
+    response = login(client, verifikator).post(url, {"kind": "opp", "date": day, "note": ""})
+    assert response.status_code == 400
+    assert "Tanggal terlalu jauh" in response.content.decode()
+    assert not registration.milestones.exists()
+
+
+def test_the_milestone_service_refuses_an_implausible_date(verifikator):
+    registration = complete_draft(status=S.SUBMITTED)
+    with pytest.raises(ValidationError):
+        services.milestone_record(
+            registration=registration,
+            kind="opp",
+            date=datetime.date(1, 1, 1),
+            by=verifikator,
+        )
+    services.milestone_record(
+        registration=registration, kind="opp", date=datetime.date.today(), by=verifikator
+    )
+
+
+def test_a_birth_date_two_centuries_ago_is_refused_at_the_desk(client, verifikator):
+    from .test_walk_in import walk_in_data
+
+    response = login(client, verifikator).post(
+        reverse("registrations:walk_in"), walk_in_data(birth_date="1801-03-12")
+    )
+    assert response.status_code == 200
+    assert "Tanggal terlalu jauh ke belakang" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_document_expiry_date_25_years_ago_is_refused():
+    from documents.forms import DocumentUploadForm
+    from documents.models import DocumentType
+
+    passport = DocumentType.objects.filter(has_expiry=True).first()
+    long_ago = datetime.date.today().replace(year=datetime.date.today().year - 25)
+    form = DocumentUploadForm(data={"expires_on": long_ago.isoformat()}, document_type=passport)
+    form.is_valid()
+    assert "Tanggal terlalu jauh ke belakang" in form.errors["expires_on"][0]
+
+
+def test_a_licence_that_expired_25_years_ago_is_refused():
+    from stakeholders.forms import LicenceForm
+    from tests.factories import StakeholderFactory
+
+    today = datetime.date.today()
+    form = LicenceForm(
+        data={
+            "kind": "sip3mi",
+            "number": "SIP3MI/1/2001",
+            "issued_on": today.replace(year=today.year - 30).isoformat(),
+            "expires_on": today.replace(year=today.year - 25).isoformat(),
+            "status": "aktif",
+        },
+        stakeholder=StakeholderFactory(),
+    )
+    assert not form.is_valid()
+    assert "Tanggal terlalu jauh ke belakang" in form.errors["expires_on"][0]
+
+
+def test_bidi_controls_are_stripped_from_names_by_form_and_service(cpmi_user):
+    form = IdentityForm(data={**IDENTITY, "full_name": f"Wa Ode {RLO}ittiS\u202c"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["full_name"] == "Wa Ode ittiS"
+    registration = save_identity(cpmi_user, full_name="\u2067Wa Ode\u2069 Sitti\u200f")
+    assert registration.applicant.full_name == "Wa Ode Sitti"
+    family = address_form(family_name=f"La Ode{RLO} Ali")
+    assert family.is_valid(), family.errors
+    assert family.cleaned_data["family_name"] == "La Ode Ali"
