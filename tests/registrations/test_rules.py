@@ -459,6 +459,7 @@ def test_an_account_probing_niks_is_stopped_with_a_clear_message(client, cpmi_us
     victim = complete_draft(applicant=complete_applicant(nik=NIK), status=S.SUBMITTED)
     login(client, cpmi_user)
     limit = services.NIK_ATTEMPTS_PER_ACCOUNT
+    assert limit == 10  # as the README says
     for _ in range(limit):
         page = post_identity(client, NIK).content.decode()
         assert "NIK ini sudah dipakai" in page
@@ -484,20 +485,22 @@ def test_saving_the_same_nik_again_is_not_an_attempt(client, cpmi_user):
         assert response.status_code == 302
 
 
-def test_one_address_is_limited_across_accounts(client, make_user, monkeypatch):
-    monkeypatch.setattr(services, "NIK_ATTEMPTS_PER_ADDRESS", 3)
-    niks = other_niks(4)
-    for nik in niks[:3]:
+def test_one_address_is_limited_across_accounts(client, make_user):
+    """30 accounts from one address may each try a NIK; the 31st is stopped."""
+    limit = services.NIK_ATTEMPTS_PER_ADDRESS
+    assert limit == 30  # as the README says
+    niks = other_niks(limit + 1)
+    for nik in niks[:limit]:
         login(client, make_user(roles.CPMI))
         assert post_identity(client, nik).status_code == 302
     login(client, make_user(roles.CPMI))
-    page = post_identity(client, niks[3]).content.decode()
+    page = post_identity(client, niks[limit]).content.decode()
     assert "Terlalu banyak percobaan NIK" in page
-    assert Registration.objects.count() == 3
+    assert Registration.objects.count() == limit
     # Another address is not affected.
     response = client.post(
         reverse("registrations:new"),
-        {**IDENTITY, "nik": niks[3], "birth_date": IDENTITY["birth_date"].isoformat()},
+        {**IDENTITY, "nik": niks[limit], "birth_date": IDENTITY["birth_date"].isoformat()},
         REMOTE_ADDR="10.1.2.3",
     )
     assert response.status_code == 302
