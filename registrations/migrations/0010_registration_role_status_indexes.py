@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("bp3mi", "0002_reference_data_and_roles"),
-        ("registrations", "0007_role_permission_walk_in"),
+        ("registrations", "0009_registration_one_active_per_nik"),
         ("stakeholders", "0002_roles_directory_permissions"),
     ]
 
