@@ -16,6 +16,7 @@ from stakeholders.models import Stakeholder
 
 from .choices import RegistrationStatus, Scheme
 from .models import Registration
+from .nik import nik_is_ascii_digits, nik_normalise
 
 OUTSIDE_SULTRA = "luar"
 
@@ -132,19 +133,22 @@ class RegistrationFilter(django_filters.FilterSet):
         return chosen.get("sort") or "-submitted_at"
 
     @property
-    def status_chosen(self) -> bool:
-        return bool(getattr(self.form, "cleaned_data", {}).get("status"))
+    def includes_unsubmitted(self) -> bool:
+        chosen = getattr(self.form, "cleaned_data", {})
+        return bool(chosen.get("status")) or self._searches_nik(chosen.get("q") or "")
 
     @property
     def sort_key_may_be_empty(self) -> bool:
-        """Whether some rows of this list may have no value for the sort key: only drafts
-        have no number (the registration_number_once_submitted constraint), and only drafts
-        and drafts withdrawn before submission have no submission time. The paginator then
+        """Whether some rows of this list may have no value for the sort key: only drafts and
+        drafts withdrawn before submission have no number (the registration_number_once_
+        submitted constraint) and no submission time. The paginator then
         skips its search for such rows where there can be none."""
         status = getattr(self.form, "cleaned_data", {}).get("status")
+        if not status and self.includes_unsubmitted:
+            return True  # a full NIK: a handful of rows, drafts among them
         key = self.sort_key.lstrip("-")
         if key == "number":
-            return status == RegistrationStatus.DRAFT
+            return status in {RegistrationStatus.DRAFT, RegistrationStatus.WITHDRAWN}
         if key == "submitted_at":
             return status in {RegistrationStatus.DRAFT, RegistrationStatus.WITHDRAWN}
         return False
@@ -152,19 +156,24 @@ class RegistrationFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
-        if not self.status_chosen:
+        if not self.includes_unsubmitted:
             # Submitted registrations (each has a submission time and a number); drafts, and
-            # drafts withdrawn before submission, only when their status is chosen.
+            # drafts withdrawn before submission, only when their status is chosen or a full
+            # NIK is searched (a draft may hold the NIK of someone at the desk, and the
+            # officer must find it to release it).
             qs = qs.filter(submitted_at__isnull=False)
         return qs
+
+    @staticmethod
+    def _searches_nik(value: str) -> bool:
+        return nik_is_ascii_digits(nik_normalise(value))
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        compact = value.replace(" ", "")
-        if compact.isdigit() and len(compact) == 16:
-            return queryset.filter(applicant__nik=compact)
+        if self._searches_nik(value):
+            return queryset.filter(applicant__nik=nik_normalise(value))
         if value.upper().startswith("REG-"):
             return queryset.filter(number=value.upper())
         return queryset.filter(applicant__full_name__icontains=value)
