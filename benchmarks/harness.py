@@ -119,12 +119,13 @@ def use_database(name: str, *, fresh: bool = False) -> str:
 def drop_database(name: str) -> None:
     """Drop benchmark `name`'s database (or delete its SQLite file)."""
     url = bench_database_url(name)
-    if url.startswith("sqlite"):
-        Path(urlparse(url).path).unlink(missing_ok=True)
-        return
     from django.db import connections
 
     connections.close_all()
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{urlparse(url).path}{suffix}").unlink(missing_ok=True)
+        return
     admin, db_name = _pg_admin(url)
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
