@@ -18,6 +18,8 @@ from .models import Document, DocumentRequirement, DocumentType, Letter
 
 OFFICER_PERMISSION = "documents.view_document"
 CPMI_PERMISSION = "registrations.register_self"
+# The desk officer who records a walk-in also scans that person's documents.
+WALK_IN_PERMISSION = "registrations.register_walk_in"
 
 
 def document_registration_scope(*, user: User) -> QuerySet[Registration]:
@@ -33,10 +35,34 @@ def document_registration_scope(*, user: User) -> QuerySet[Registration]:
 
 
 def own_registration_scope(*, user: User) -> QuerySet[Registration]:
-    """The registrations a CPMI uploads documents to: their own only."""
+    """A CPMI's own registrations."""
     if not user.is_authenticated or not user.has_perm(CPMI_PERMISSION):
         return Registration.objects.none()
     return Registration.objects.filter(applicant__user=user)
+
+
+def upload_registration_scope(*, user: User) -> QuerySet[Registration]:
+    """The registrations whose documents the user may upload: a CPMI their own; a desk
+    officer (`registrations.register_walk_in`) those of walk-ins, people without an account,
+    who bring their papers to the desk. Nobody uploads for a CPMI who has an account."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    condition = Q(pk__in=[])
+    if user.has_perm(CPMI_PERMISSION):
+        condition |= Q(applicant__user=user)
+    if user.has_perm(WALK_IN_PERMISSION):
+        condition |= Q(applicant__user__isnull=True)
+    return Registration.objects.filter(condition)
+
+
+def may_upload_for(*, user: User, registration: Registration) -> bool:
+    """Whether `user` uploads documents for `registration` (see upload_registration_scope),
+    without a query."""
+    if not user.is_authenticated:
+        return False
+    if registration.applicant.user_id is None:
+        return user.has_perm(WALK_IN_PERMISSION)
+    return registration.applicant.user_id == user.pk and user.has_perm(CPMI_PERMISSION)
 
 
 def document_scope(*, user: User) -> QuerySet[Document]:
@@ -92,9 +118,9 @@ class ChecklistRow:
 def checklist(*, registration: Registration) -> list[ChecklistRow]:
     """For each required document: the current version (or none) and earlier versions."""
     documents = list(
-        registration.documents.select_related("document_type", "reviewed_by").order_by(
-            "document_type_id", "-version"
-        )
+        registration.documents.select_related(
+            "document_type", "reviewed_by", "uploaded_by"
+        ).order_by("document_type_id", "-version")
     )
     rows = []
     for requirement in requirements_for(registration=registration):

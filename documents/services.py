@@ -163,7 +163,7 @@ def _has_rejected(registration: Registration) -> bool:
 # --- Reviews ----------------------------------------------------------------------------------
 
 
-def _lock_for_review(*, document: Document, revision: int) -> Document:
+def _lock_for_review(*, document: Document, revision: int, by: User) -> Document:
     # The document and its registration are locked, not the shared document type row.
     locked = (
         Document.objects.select_for_update(of=("self", "registration"))
@@ -172,6 +172,15 @@ def _lock_for_review(*, document: Document, revision: int) -> Document:
     )
     if locked.revision != revision or not locked.is_current:
         raise _conflict()
+    if locked.uploaded_by_id == by.pk:
+        # A desk officer who scanned a walk-in's document does not also judge it.
+        raise ValidationError(
+            _(
+                "Anda sendiri yang mengunggah dokumen ini, jadi pemeriksaannya dilakukan "
+                "petugas lain (prinsip empat mata)."
+            ),
+            code="own_upload",
+        )
     if locked.registration.status not in REVIEW_STATUSES:
         raise ValidationError(
             _("Pendaftaran berstatus %(status)s; dokumennya tidak sedang diperiksa.")
@@ -198,7 +207,7 @@ def document_approve(
     it changed meanwhile, ConflictError and nothing is written. When this approval completes
     every document the letter needs, the registration becomes Verified."""
     with transaction.atomic():
-        locked = _lock_for_review(document=document, revision=revision)
+        locked = _lock_for_review(document=document, revision=revision, by=by)
         if locked.status == DocumentStatus.APPROVED:
             return locked
         _start_verification(locked.registration, by)
@@ -240,7 +249,7 @@ def document_reject(
             _("Tulis catatan yang menjelaskan apa yang harus diperbaiki."), code="note"
         )
     with transaction.atomic():
-        locked = _lock_for_review(document=document, revision=revision)
+        locked = _lock_for_review(document=document, revision=revision, by=by)
         _start_verification(locked.registration, by)
         before = locked.status
         locked.status = DocumentStatus.REJECTED

@@ -50,22 +50,26 @@ class ChecklistView(ScopedAnyPermissionMixin, DetailView):
         registration = self.object
         rows = selectors.checklist(registration=registration)
         is_owner = registration.applicant.user_id == self.request.user.pk
+        may_upload = selectors.may_upload_for(user=self.request.user, registration=registration)
         return super().get_context_data(
             rows=rows,
             is_owner=is_owner,
-            can_upload=is_owner and registration.status in services.UPLOAD_STATUSES,
+            is_walk_in=registration.applicant.user_id is None,
+            can_upload=may_upload and registration.status in services.UPLOAD_STATUSES,
             letter=selectors.current_letter(registration=registration),
             **kwargs,
         )
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class DocumentUploadView(ScopedPermissionMixin, SingleObjectMixin, FormView):
-    """Upload one document. Oversized files are cut off while they arrive (the size-limit
-    upload handler runs before anything reads the body, hence CSRF is checked afterwards)."""
+class DocumentUploadView(ScopedAnyPermissionMixin, SingleObjectMixin, FormView):
+    """Upload one document: a CPMI for their own registration, a desk officer for a
+    walk-in's (recorded as uploaded by that officer). Oversized files are cut off while they
+    arrive (the size-limit upload handler runs before anything reads the body, hence CSRF is
+    checked afterwards)."""
 
-    permission_required = selectors.CPMI_PERMISSION
-    selector = selectors.own_registration_scope
+    permission_required = (selectors.CPMI_PERMISSION, selectors.WALK_IN_PERMISSION)
+    selector = selectors.upload_registration_scope
     template_name = "documents/document_upload.html"
     form_class = DocumentUploadForm
     context_object_name = "registration"
@@ -213,6 +217,7 @@ class ReviewView(ScopedPermissionMixin, DetailView):
         rows = selectors.checklist(registration=registration)
         for row in rows:
             if row.document is not None:
+                row.own_upload = row.document.uploaded_by_id == self.request.user.pk
                 row.form = ReviewForm(
                     prefix=f"d{row.document.pk}", initial={"revision": row.document.revision}
                 )

@@ -385,7 +385,9 @@ def registration_record_walk_in(
     registration (`registration_submit`): one active registration per NIK (a second attempt
     is recorded and refused), age 18 on the day, the P3MI's licences, the moratorium flag.
     An empty NIK is allowed only with a reason, and flags the registration `flag_no_nik`.
-    Either everything is stored and submitted, or nothing is."""
+    A person whose earlier registrations are finished keeps their person record (updated
+    with what was entered today) instead of getting a second one. Either everything is
+    stored and submitted, or nothing is."""
     nik = applicant_data.get("nik") or ""
     no_nik_reason = no_nik_reason.strip()
     if not nik and not no_nik_reason:
@@ -409,14 +411,29 @@ def registration_record_walk_in(
                 code="duplicate_nik",
             )
     with transaction.atomic():
-        applicant = Applicant.objects.create(user=None, **{**applicant_data, "nik": nik})
-        audit_record(
-            actor=by,
-            action=AuditEvent.Action.CREATE,
-            obj=applicant,
-            message=_("Dicatat petugas di loket."),
-            request=request,
-        )
+        applicant = _returning_applicant(nik=nik)
+        if applicant is None:
+            applicant = Applicant.objects.create(user=None, **{**applicant_data, "nik": nik})
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.CREATE,
+                obj=applicant,
+                message=_("Dicatat petugas di loket."),
+                request=request,
+            )
+        else:
+            before = model_snapshot(applicant, fields=applicant_data)
+            for name, value in applicant_data.items():
+                setattr(applicant, name, value)
+            applicant.save()
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.UPDATE,
+                obj=applicant,
+                changes=model_changes(before, model_snapshot(applicant, fields=applicant_data)),
+                message=_("Datang lagi ke loket: data diri diperbarui untuk pendaftaran baru."),
+                request=request,
+            )
         registration = Registration(
             applicant=applicant,
             flag_no_nik=not nik,
@@ -440,6 +457,22 @@ def registration_record_walk_in(
             request=request,
         )
         return registration_submit(registration=registration, by=by, request=request)
+
+
+def _returning_applicant(*, nik: str) -> Applicant | None:
+    """The person record of someone whose earlier registrations are all finished (departed,
+    withdrawn or rejected), locked, so a walk-in with the same NIK continues it instead of
+    creating a second person. The caller has already refused a NIK with an active
+    registration."""
+    if not nik:
+        return None
+    return (
+        Applicant.objects.select_for_update(of=("self",))
+        .filter(nik=nik, registrations__isnull=False)
+        .exclude(registrations__status__in=ACTIVE_STATUSES)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
 
 
 def milestone_record(

@@ -83,10 +83,12 @@ def test_checklist_query_count_is_bounded(client, cpmi_user, own, django_assert_
         assert client.get(reverse("documents:checklist", kwargs={"pk": own.pk})).status_code == 200
 
 
-def test_upload_permissions(client, cpmi_user, other_cpmi, verifikator, own):
+def test_upload_permissions(client, cpmi_user, other_cpmi, verifikator, kepala, own):
     url = reverse("documents:upload", kwargs={"pk": own.pk, "code": "ktp"})
     assert_login_redirect(client.get(url))
-    assert get_as(client, verifikator, url).status_code == 403
+    assert get_as(client, kepala, url).status_code == 403
+    # A desk officer uploads for walk-ins only, never for a CPMI who has an account.
+    assert get_as(client, verifikator, url).status_code == 404
     assert get_as(client, other_cpmi, url).status_code == 404
     assert get_as(client, cpmi_user, url).status_code == 200
     missing = reverse("documents:upload", kwargs={"pk": own.pk, "code": "tidak-ada"})
