@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -15,6 +16,7 @@ from registrations.selectors import registration_scope
 
 from .choices import LETTER_STAGES, DocumentStatus, Stage
 from .models import Document, DocumentRequirement, DocumentType, Letter
+from .signing import SignatureCheck, signature_check
 
 OFFICER_PERMISSION = "documents.view_document"
 CPMI_PERMISSION = "registrations.register_self"
@@ -194,7 +196,51 @@ def registration_for_review(*, user: User, pk: int) -> Registration:
     )
 
 
-def current_letter(*, registration: Registration) -> Letter | None:
-    return registration.letters.order_by(
-        F("revoked_at").asc(nulls_first=True), "-signed_at"
-    ).first()
+def registration_letters(*, registration: Registration) -> list[Letter]:
+    """Every letter of a registration, the valid one first, then the revoked ones, newest
+    first."""
+    return list(
+        registration.letters.select_related("signed_by", "revoked_by").order_by(
+            F("revoked_at").asc(nulls_first=True), "-signed_at"
+        )
+    )
+
+
+def letter_documents(*, registration: Registration) -> list[Document]:
+    """The approved documents a letter lists, in checklist order."""
+    return list(
+        Document.objects.filter(
+            registration=registration, is_current=True, status=DocumentStatus.APPROVED
+        )
+        .select_related("document_type", "reviewed_by")
+        .order_by("document_type__position")
+    )
+
+
+def letters_context(*, user: User, registration: Registration) -> dict:
+    """What the letters section of a page shows: every letter of the registration, and
+    whether this user may sign a new one (verified, every earlier letter revoked)."""
+    letters = registration_letters(registration=registration)
+    return {
+        "letters": letters,
+        "letter": letters[0] if letters else None,
+        "can_sign_again": (
+            user.has_perm("documents.sign_letter")
+            and registration.status == RegistrationStatus.VERIFIED
+            and bool(letters)
+            and all(letter.is_revoked for letter in letters)
+        ),
+    }
+
+
+def letter_signature_check(*, letter: Letter) -> SignatureCheck | None:
+    """Whether the stored PDF of a letter still carries the office's intact signature and
+    the fingerprint recorded when it was made; None while there is no PDF."""
+    if not letter.is_ready:
+        return None
+    with letter.file.open("rb") as stored:
+        pdf = stored.read()
+    check = signature_check(pdf)
+    if hashlib.sha256(pdf).hexdigest() != letter.sha256:
+        return replace(check, covers_whole_file=False)
+    return check

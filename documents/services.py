@@ -25,10 +25,10 @@ from registrations.choices import RegistrationStatus as RS
 from registrations.models import Registration
 from registrations.services import registration_transition
 
-from . import letters
+from . import letters, signing
 from .choices import EXTENSIONS, DocumentStatus, RejectReason
 from .models import Document, DocumentType, Letter
-from .selectors import letter_document_types
+from .selectors import letter_document_types, letter_documents
 from .uploads import CleanFile
 
 logger = logging.getLogger(__name__)
@@ -412,9 +412,9 @@ def letter_path(letter: Letter) -> str:
 
 
 def letter_generate(*, letter_id: int) -> Letter:
-    """Render the letter's PDF. Safe to run twice or after a killed worker: a READY letter
-    is left alone, the file goes to a deterministic path, and only the first finished
-    render is recorded."""
+    """Render the letter's PDF and sign it with the office's certificate (PAdES). Safe to
+    run twice or after a killed worker: a READY letter is left alone, the file goes to a
+    deterministic path, and only the first finished render is recorded."""
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter_id)
         if letter.status == Letter.Status.READY:
@@ -428,16 +428,13 @@ def letter_generate(*, letter_id: int) -> Letter:
         letter = Letter.objects.select_related(
             "registration__applicant", "registration__destination_country", "signed_by"
         ).get(pk=letter_id)
-        documents = list(
-            Document.objects.filter(
-                registration=letter.registration,
-                is_current=True,
-                status=DocumentStatus.APPROVED,
-            )
-            .select_related("document_type")
-            .order_by("document_type__position")
+        documents = letter_documents(registration=letter.registration)
+        pdf = signing.sign_pdf(
+            letters.render_pdf(letters.letter_html(letter, documents)),
+            signer_name=letter.signed_by.full_name,
+            reason=_("Surat keterangan verifikasi %(number)s") % {"number": letter.number},
+            location=settings.OFFICE["city"],
         )
-        pdf = letters.render_pdf(letters.letter_html(letter, documents))
     except Exception as exc:
         with transaction.atomic():
             failed = Letter.objects.select_for_update().get(pk=letter_id)
