@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bp3mi.mail import queue_after_commit
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import audit_record, sequence_next
 from registrations.choices import RegistrationStatus as RS
@@ -271,7 +272,8 @@ def document_reject(
 
 
 def registration_verify_if_complete(*, registration: Registration, by: User) -> bool:
-    """Move the registration to Verified when every document the letter needs is approved."""
+    """Move the registration to Verified when every document the letter needs is approved;
+    after commit the person is e-mailed."""
     needed = {t.pk for t in letter_document_types(registration=registration)}
     approved = set(
         Document.objects.filter(
@@ -287,6 +289,9 @@ def registration_verify_if_complete(*, registration: Registration, by: User) -> 
         by=by,
         reason=_("Semua dokumen wajib telah disetujui."),
     )
+    from .tasks import registration_verified_email_task
+
+    queue_after_commit(registration_verified_email_task, registration.pk)
     return True
 
 
@@ -462,6 +467,9 @@ def letter_generate(*, letter_id: int) -> Letter:
             obj=letter,
             message=_("PDF surat verifikasi dibuat"),
         )
+        from .tasks import letter_ready_email_task
+
+        queue_after_commit(letter_ready_email_task, letter.pk)
     return letter
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bp3mi.mail import queue_after_commit
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import audit_record, model_changes, model_snapshot, sequence_next
 
@@ -17,6 +18,7 @@ from .choices import ACTIVE_STATUSES, EmployerType, Scheme
 from .choices import RegistrationStatus as S
 from .models import Applicant, DuplicateNikAttempt, Milestone, Registration, StatusChange
 from .selectors import active_registration_with_nik, p3mi_placement_problem
+from .tasks import registration_submitted_email_task
 
 # Which status may follow which. Departure, withdrawal and rejection are final.
 TRANSITIONS: dict[str, set[str]] = {
@@ -329,7 +331,7 @@ def registration_submit(
     """Submit a draft (or a corrected registration) for verification. On the first
     submission it takes its number REG-<year>-<6 digits> from the gap-free yearly sequence;
     a resubmission keeps it. Submitting twice changes nothing. Raises ValidationError keyed
-    by field when the rules are not met."""
+    by field when the rules are not met. After commit the person is e-mailed the number."""
     day = timezone.localdate()
     current = Registration.objects.select_related("applicant").get(pk=registration.pk)
     if current.status == S.SUBMITTED:
@@ -366,6 +368,7 @@ def registration_submit(
             fields.append("number")
         locked.save(update_fields=fields)
         locked = registration_transition(registration=locked, to_status=S.SUBMITTED, by=by)
+        queue_after_commit(registration_submitted_email_task, locked.pk)
     registration.refresh_from_db()
     return locked
 
