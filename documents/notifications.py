@@ -34,8 +34,9 @@ def registration_verified_notify(*, registration_id: int) -> int:
 
     return send_in_indonesian(
         to=applicant_email(applicant),
-        subject=lambda: _("Dokumen pendaftaran %(number)s telah diverifikasi")
-        % {"number": registration.number},
+        subject=lambda: (
+            _("Dokumen pendaftaran %(number)s telah diverifikasi") % {"number": registration.number}
+        ),
         body=body,
     )
 
@@ -69,7 +70,8 @@ def letter_ready_notify(*, letter_id: int) -> int:
 
     return send_in_indonesian(
         to=applicant_email(applicant),
-        subject=lambda: _("Surat keterangan verifikasi %(number)s sudah siap")
-        % {"number": registration.number},
+        subject=lambda: (
+            _("Surat keterangan verifikasi %(number)s sudah siap") % {"number": registration.number}
+        ),
         body=body,
     )

@@ -10,10 +10,12 @@ and made with a trusted certificate, so a changed byte shows.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import fcntl
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -115,6 +117,17 @@ def generate_office_certificate(files: SigningFiles) -> None:
         files.cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
 
+def _outside_event_loop(function, *args):
+    """pyHanko's synchronous API runs its own event loop, which cannot start inside a
+    running one (an ASGI server, a Playwright test): then it runs in a short-lived thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 @lru_cache(maxsize=4)
 def _signer(key: Path, cert: Path, passphrase: bytes | None, stamp: float):
     from pyhanko.sign import signers
@@ -146,7 +159,7 @@ def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str) -> byt
         reason=reason,
         location=location,
     )
-    out = signers.sign_pdf(writer, metadata, signer=office_signer())
+    out = _outside_event_loop(signers.sign_pdf, writer, metadata, office_signer())
     return out.getvalue()
 
 
@@ -187,7 +200,7 @@ def signature_check(pdf: bytes) -> SignatureCheck:
         if not embedded:
             return NO_SIGNATURE
         context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
-        status = validate_pdf_signature(embedded[0], context)
+        status = _outside_event_loop(validate_pdf_signature, embedded[0], context)
     except Exception:  # a damaged file is simply not a valid letter
         return NO_SIGNATURE
     return SignatureCheck(

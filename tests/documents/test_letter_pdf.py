@@ -122,3 +122,14 @@ def test_a_certificate_not_trusted_by_the_office_fails(letter, settings, tmp_pat
     settings.LETTER_SIGNING_TRUST_ROOTS = [str(other.cert)]
     check = signing.signature_check(pdf_of(letter))
     assert check.intact and not check.trusted and not check.ok
+
+
+def test_validation_works_inside_a_running_event_loop(letter):
+    import asyncio
+
+    pdf = pdf_of(letter)
+
+    async def check():
+        return signing.signature_check(pdf)
+
+    assert asyncio.run(check()).ok
