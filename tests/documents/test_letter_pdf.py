@@ -133,3 +133,26 @@ def test_validation_works_inside_a_running_event_loop(letter):
         return signing.signature_check(pdf)
 
     assert asyncio.run(check()).ok
+
+
+def test_production_refuses_to_sign_without_the_office_key(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.PRODUCTION = True
+    settings.LETTER_SIGNING_KEY = ""
+    settings.LETTER_SIGNING_CERT = ""
+    with pytest.raises(ImproperlyConfigured):
+        signing.signing_files()
+
+
+def test_configured_key_and_certificate_are_used(settings, tmp_path, letter):
+    files = signing.SigningFiles(tmp_path / "key.pem", tmp_path / "cert.pem", None)
+    signing.generate_office_certificate(files)
+    settings.LETTER_SIGNING_KEY = str(files.key)
+    settings.LETTER_SIGNING_CERT = str(files.cert)
+    pdf = signing.sign_pdf(
+        letters.render_pdf("<p>x</p>"), signer_name="a", reason="b", location="c"
+    )
+    assert signing.signature_check(pdf).ok  # trusted against the configured certificate
+    settings.LETTER_SIGNING_TRUST_ROOTS = [str(signing._dev_files().cert)]
+    assert not signing.signature_check(pdf).trusted

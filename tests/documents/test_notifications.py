@@ -121,3 +121,25 @@ def test_a_person_without_any_e_mail_address_gets_nothing(verifikator):
 
     assert registration_submitted_notify(registration_id=registration.pk) == 0
     assert mail.outbox == []
+
+
+def test_a_broker_that_is_down_loses_the_notice_never_the_submission(
+    cpmi_user, django_capture_on_commit_callbacks, caplog
+):
+    from bp3mi.celery import app
+    from tests.documents.test_services import drop_pools
+
+    draft = complete_draft(user=cpmi_user)
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf.broker_transport_options = {"max_retries": 0}
+    drop_pools(app)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            registration = registration_submit(registration=draft, by=cpmi_user)
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        drop_pools(app)
+    assert "broker unavailable" in caplog.text
+    registration.refresh_from_db()
+    assert registration.status == RS.SUBMITTED and registration.number
