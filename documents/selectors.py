@@ -218,17 +218,19 @@ def letter_documents(*, registration: Registration) -> list[Document]:
 
 
 def letters_context(*, user: User, registration: Registration) -> dict:
-    """What the letters section of a page shows: every letter of the registration, and
-    whether this user may sign a new one (verified, every earlier letter revoked)."""
+    """What the letters section of a page shows: every letter of the registration; whether
+    it awaits a signature (verified, no letter or every letter revoked); and whether this
+    user may sign a new one after a revocation."""
     letters = registration_letters(registration=registration)
+    awaiting_signature = registration.status == RegistrationStatus.VERIFIED and all(
+        letter.is_revoked for letter in letters
+    )
     return {
         "letters": letters,
         "letter": letters[0] if letters else None,
+        "awaiting_signature": awaiting_signature,
         "can_sign_again": (
-            user.has_perm("documents.sign_letter")
-            and registration.status == RegistrationStatus.VERIFIED
-            and bool(letters)
-            and all(letter.is_revoked for letter in letters)
+            awaiting_signature and bool(letters) and user.has_perm("documents.sign_letter")
         ),
     }
 

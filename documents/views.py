@@ -18,7 +18,6 @@ from django.views.generic.detail import SingleObjectMixin
 from bp3mi.models import AuditEvent
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
 from bp3mi.services import audit_record
-from registrations.choices import RegistrationStatus as RS
 
 from . import selectors, services
 from .choices import FileFormat
@@ -169,6 +168,7 @@ class LetterDownloadView(ScopedAnyPermissionMixin, SingleObjectMixin, View):
         return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class LetterStateView(ScopedAnyPermissionMixin, DetailView):
     """The state of one letter as a page fragment: pages poll it (htmx) while the PDF is
     being made."""
@@ -344,9 +344,7 @@ class LetterSignView(ScopedPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         registration = self.object
         context = selectors.letters_context(user=self.request.user, registration=registration)
-        can_sign = registration.status == RS.VERIFIED and all(
-            letter.is_revoked for letter in context["letters"]
-        )
+        can_sign = context["awaiting_signature"]
         preview = None
         if can_sign:
             preview = letter_context(
