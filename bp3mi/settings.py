@@ -76,10 +76,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bp3mi.static.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "bp3mi.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bp3mi.context_processors.office",
+                "bp3mi.context_processors.navigation",
             ],
         },
     },
@@ -216,14 +217,19 @@ else:
     }
 STORAGES = {
     "default": _default_storage,
+    # collectstatic writes a brotli (.br) and a gzip (.gz) copy beside each text file, and
+    # whitenoise sends the one the browser accepts. Production also puts a hash of the content
+    # in each name, so browsers may keep the files for a year.
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }
+# Development serves edited files straight from static/ (bp3mi/static.py), and the compressed
+# copies `make run`'s collectstatic made for the files not edited since.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750

@@ -32,6 +32,8 @@ auth_patterns = [
     ),
 ]
 
+handler500 = "bp3mi.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("akun/", include(auth_patterns)),
@@ -39,6 +41,8 @@ urlpatterns = [
     path("audit/", views.AuditEventListView.as_view(), name="audit_list"),
     path("", include("stakeholders.urls")),
     path("healthz", views.HealthView.as_view(), name="healthz"),
+    # Browsers that do not read the page's <link rel="icon"> ask for /favicon.ico.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("documents.urls")),
