@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from bp3mi.permissions import ScopedPermissionMixin
+from bp3mi.selectors import audit_change_rows
 
 from . import selectors, services
 from .choices import ACTIVE_STATUSES
@@ -480,7 +481,9 @@ class RegistrationDetailView(ScopedPermissionMixin, DetailView):
         context.setdefault("milestone_form", MilestoneForm())
         context.update(
             timeline=selectors.registration_timeline(registration=reg),
-            audit_events=selectors.registration_audit_trail(registration=reg)[:50],
+            audit_events=audit_change_rows(
+                selectors.registration_audit_trail(registration=reg)[:50]
+            ),
             can_change_status=bool(services.TRANSITIONS[reg.status]),
         )
         return context
