@@ -2,19 +2,27 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import forms, views
 
 auth_patterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.SignupView.as_view(), name="signup"),
-    path("kata-sandi/ubah/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "kata-sandi/ubah/",
+        auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "kata-sandi/ubah/selesai/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("kata-sandi/atur-ulang/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "kata-sandi/atur-ulang/",
+        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "kata-sandi/atur-ulang/terkirim/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -22,7 +30,7 @@ auth_patterns = [
     ),
     path(
         "kata-sandi/atur-ulang/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms.SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

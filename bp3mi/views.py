@@ -15,7 +15,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import FormView, ListView, TemplateView
 
 from . import health
-from .forms import SignupForm
+from .forms import LoginForm, SignupForm
 from .models import AuditEvent
 from .navigation import is_applicant
 from .services import audit_record, user_signup
@@ -27,6 +27,8 @@ class HomeView(TemplateView):
 
 class LoginView(auth_views.LoginView):
     """Django's login, with each successful sign-in written to the audit trail."""
+
+    form_class = LoginForm
 
     def form_valid(self, form):
         response = super().form_valid(form)

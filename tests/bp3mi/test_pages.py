@@ -173,3 +173,76 @@ def test_audit_changes_read_with_labels_and_names(django_assert_max_num_queries)
     assert rows["P3MI"] == ("—", "PT. Buton Jaya Mandiri")
     assert rows["Status"] == ("Draf", "Diajukan")
     assert rows["milestone.medical.date"] == ("—", "2026-11-20")
+
+
+# --- Auth wording ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_gets_one_plain_message_that_does_not_mention_letter_case(
+    client, cpmi_user
+):
+    response = client.post(
+        reverse("login"), {"username": cpmi_user.email.upper(), "password": "salah-sekali-99"}
+    )
+    page = html(response)
+    assert "Alamat e-mail atau kata sandi salah. Periksa keduanya, lalu coba lagi." in page
+    assert "huruf" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_the_login_accepts_the_address_in_any_letter_case(client, cpmi_user, password):
+    response = client.post(
+        reverse("login"), {"username": cpmi_user.email.upper(), "password": password}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+
+
+AUTH_PAGES = ["login", "signup", "password_reset", "password_change"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", AUTH_PAGES)
+def test_auth_pages_say_kata_sandi_never_sandi_alone(client, cpmi_user, name):
+    import re
+
+    if name == "password_change":
+        client.force_login(cpmi_user)
+    page = html(client.get(reverse(name)))
+    words = re.findall(r"(\w+)\s+sandi", page, flags=re.IGNORECASE)
+    assert re.search(r"kata sandi", page, flags=re.IGNORECASE) or name == "password_reset"
+    assert all(word.lower() == "kata" for word in words), words
+    assert not re.search(r"(?<!kata )\bsandi\b", re.sub(r"<[^>]+>", " ", page), re.IGNORECASE)
+
+
+@pytest.mark.django_db
+def test_password_rules_and_mismatch_in_the_portals_indonesian(client, cpmi_user, password):
+    client.force_login(cpmi_user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": "12345", "new_password2": "54321"},
+    )
+    page = html(response)
+    assert "Kedua kata sandi tidak sama" in page
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "bukan-ini", "new_password1": "123", "new_password2": "123"},
+    )
+    assert "Kata sandi lama salah" in html(response)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    page = html(response)
+    assert "Kata sandi ini hanya berisi angka." in page
+    assert "Kata sandi ini terlalu umum dan mudah ditebak." in page
+
+
+@pytest.mark.django_db
+def test_the_password_reset_mail_is_in_indonesian(client, cpmi_user, mailoutbox):
+    client.post(reverse("password_reset"), {"email": cpmi_user.email})
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.subject == "Atur ulang kata sandi akun portal BP3MI"
+    assert f"Yth. {cpmi_user.full_name}," in mail.body
+    assert "/akun/kata-sandi/atur-ulang/" in mail.body
