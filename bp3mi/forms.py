@@ -109,3 +109,22 @@ class SignupForm(UserCreationForm):
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data.get("phone", ""))
+
+
+def name_empty_choices(form) -> None:
+    """Selects open on "Pilih <label>" instead of Django's "---------"."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.RadioSelect) or not field.label:
+            continue
+        label = str(field.label)
+        # "Status perkawinan" -> "Pilih status perkawinan"; "P3MI" stays as it is written.
+        if len(label) > 1 and label[1].islower():
+            label = label[0].lower() + label[1:]
+        prompt = _("Pilih %(label)s") % {"label": label}
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = prompt
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None) and choices[0][1] == "---------":
+                field.choices = [("", prompt), *choices[1:]]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bp3mi.forms import name_empty_choices
 from bp3mi.models import Country, Region
 from bp3mi.phone import normalise_phone
 from stakeholders.choices import StakeholderKind
@@ -55,6 +56,7 @@ class IdentityForm(forms.ModelForm):
         for name in self.Meta.fields:
             self.fields[name].required = True
         self.fields["sex"].choices = self.fields["sex"].choices[1:]
+        name_empty_choices(self)
 
     def clean_nik(self):
         nik = "".join(ch for ch in self.cleaned_data["nik"] if not ch.isspace())
@@ -147,6 +149,7 @@ class AddressForm(forms.ModelForm):
         self.order_fields(["address", "residence"])
         for name in self.Meta.fields:
             self.fields[name].required = name != "email"
+        name_empty_choices(self)
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -181,6 +184,7 @@ class EducationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["education"].required = True
+        name_empty_choices(self)
 
 
 class DestinationForm(forms.ModelForm):
@@ -223,6 +227,7 @@ class DestinationForm(forms.ModelForm):
             kind__in=[StakeholderKind.LPK, StakeholderKind.BLK]
         )
         self.fields["clinic"].queryset = stakeholders.filter(kind=StakeholderKind.CLINIC)
+        name_empty_choices(self)
 
     def clean(self):
         data = super().clean()

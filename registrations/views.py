@@ -181,7 +181,20 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
             instance = self.registration
         else:
             instance = self.registration.applicant if self.registration else None
-        return form_class(data=data, instance=instance)
+        return form_class(data=data, instance=instance, initial=self.initial_from_account(instance))
+
+    def initial_from_account(self, applicant) -> dict:
+        """What the person already told us at sign-up, offered where the draft has nothing yet."""
+        user = self.request.user
+        known = {
+            "identitas": {"full_name": user.full_name},
+            "alamat": {"phone": user.phone, "email": user.email},
+        }.get(self.step, {})
+        return {
+            name: value
+            for name, value in known.items()
+            if value and not getattr(applicant, name, None)
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -221,7 +234,9 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
         except ValidationError as error:
             _add_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form))
-        if self.step == "tujuan" and form.moratorium_warning():
+        # Going on, the check page shows the moratorium itself; the message is for leaving.
+        leaving = request.POST.get("action") == "keluar"
+        if self.step == "tujuan" and leaving and form.moratorium_warning():
             messages.warning(
                 request,
                 _(
@@ -230,7 +245,7 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
                     "pendaftaran Anda dan menghubungi Anda."
                 ),
             )
-        if request.POST.get("action") == "keluar":
+        if leaving:
             messages.success(
                 request,
                 _(
