@@ -28,11 +28,17 @@ def sign_in(page, user):
 
 
 def findings(page, paths):
+    """axe's serious and critical findings per page; also fails on a console error (such as
+    a missing favicon) on a page that exists."""
     found = {}
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     for path in paths:
-        response = page.goto(path)
+        errors.clear()
+        response = page.goto(path, wait_until="networkidle")
         expected = 404 if "tidak-ada" in path else 200
         assert response.status == expected, (path, response.status)
+        assert expected == 404 or errors == [], (path, errors)
         violations = axe_violations(page, impacts=SERIOUS)
         if violations:
             found[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
