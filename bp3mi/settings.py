@@ -171,6 +171,7 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_FAILURE_VIEW = "bp3mi.views.csrf_failure"
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -3,7 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse_lazy
@@ -107,6 +107,12 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (a page left open too long, cookies blocked): what to
+    do next, in Indonesian and in the site's layout."""
+    return render(request, "403_csrf.html", status=403)
+
+
 @requires_csrf_token
 def server_error(request):
     """The 500 page: the template alone, with the office's name from the settings. Nothing
@@ -117,8 +123,6 @@ def server_error(request):
 
 def locked_out(request, original_response=None, credentials=None):
     """Shown instead of the login form while too many failed attempts lock the account."""
-    from django.shortcuts import render
-
     response = render(
         request,
         "registration/locked_out.html",

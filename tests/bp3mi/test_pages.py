@@ -246,3 +246,14 @@ def test_the_password_reset_mail_is_in_indonesian(client, cpmi_user, mailoutbox)
     assert mail.subject == "Atur ulang kata sandi akun portal BP3MI"
     assert f"Yth. {cpmi_user.full_name}," in mail.body
     assert "/akun/kata-sandi/atur-ulang/" in mail.body
+
+
+@pytest.mark.django_db
+def test_a_form_refused_by_the_csrf_check_explains_what_to_do_in_indonesian():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "a@contoh.test", "password": "x"})
+    assert response.status_code == 403
+    page = html(response)
+    assert "Formulir perlu dikirim ulang" in page and "CSRF verification failed" not in page
