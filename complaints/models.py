@@ -361,3 +361,33 @@ class CaseAttachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("complaints:attachment_download", args=[self.case_id, self.pk])
+
+
+class DeadlineNotice(models.Model):
+    """A deadline e-mail sent on a day to one person: an assignee's reminder or a
+    supervisor's overdue list. At most one of each a day, so a re-run daily task sends
+    nothing twice."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Pengingat petugas")
+        OVERDUE_LIST = "overdue_list", _("Daftar kasus terlambat untuk atasan")
+
+    day = models.DateField(_("tanggal"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("jenis"), max_length=15, choices=Kind.choices)
+    case_count = models.PositiveIntegerField(_("jumlah kasus"), default=0)
+    sent_at = models.DateTimeField(_("dikirim"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pemberitahuan tenggat")
+        verbose_name_plural = _("pemberitahuan tenggat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "recipient", "kind"], name="deadlinenotice_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.recipient} {self.kind}"
