@@ -120,6 +120,8 @@ class Case(models.Model):
 
     number = models.CharField(_("nomor pengaduan"), max_length=20, unique=True)
     tracking_code_hash = models.CharField(max_length=64)
+    # A random key carried by the filing form, so a form sent twice files one case.
+    intake_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=15, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
     )
