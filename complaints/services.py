@@ -114,7 +114,7 @@ EDITABLE_FIELDS = frozenset(CASE_FIELDS_ON_FILING) - {"consent", "channel"}
 
 
 def tracking_code_new() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _i in range(TRACKING_LENGTH))
 
 
 def tracking_code_normalise(code: str) -> str:
@@ -835,7 +835,7 @@ def _send_notice(
 ) -> bool:
     """Send one digest, once a day per person and kind (the notice row is the guard)."""
     with transaction.atomic():
-        _, created = DeadlineNotice.objects.get_or_create(
+        _notice, created = DeadlineNotice.objects.get_or_create(
             day=day, recipient=recipient, kind=kind, defaults={"case_count": len(cases)}
         )
         if not created:
