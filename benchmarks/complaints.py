@@ -168,6 +168,7 @@ def main() -> None:
             {"assignee__id__exact": officer, "status__exact": "klarifikasi"},
         ),
         ("Search by case number", {"q": "ADU-2025-00042"}, {"q": "ADU-2025-00042"}),
+        ("Search by a name", {"q": "Hasna"}, {"q": "Hasna"}),
     ]
     total = Case.objects.count()
     print(f"\n{total:,} cases; median of {args.runs} alternated runs; page size 50\n")
