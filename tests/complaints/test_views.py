@@ -104,6 +104,14 @@ def test_an_executable_attachment_is_refused_and_nothing_stored(client):
     assert not Case.objects.exists() and not CaseAttachment.objects.exists()
 
 
+def test_an_oversized_attachment_is_cut_off_explained_and_nothing_stored(client, settings):
+    settings.UPLOAD_MAX_BYTES = 50_000
+    big = SimpleUploadedFile("video.pdf", pdf_bytes() + b"0" * 200_000)
+    response = client.post(FILE_URL, {**public_form(), "attachments": [big]})
+    assert "Berkas terlalu besar" in response.content.decode()
+    assert not Case.objects.exists() and not CaseAttachment.objects.exists()
+
+
 def test_attachments_are_kept_with_the_case(client):
     contract = SimpleUploadedFile("kontrak.pdf", pdf_bytes(), content_type="application/pdf")
     client.post(FILE_URL, {**public_form(), "attachments": [contract]})
