@@ -97,11 +97,14 @@ class CaseFilter(django_filters.FilterSet):
             return queryset.filter(worker_nik=compact)
         if value.upper().startswith("ADU-"):
             return queryset.filter(number=value.upper())
+        if any(ch.isdigit() for ch in value):
+            # Names hold no digits: a passport or LAPOR! number, matched whole.
+            return queryset.filter(
+                Q(worker_passport=compact.upper()) | Q(lapor_number__iexact=value)
+            )
+        # On PostgreSQL both run on trigram indexes (complaints/migrations/0002).
         return queryset.filter(
-            Q(worker_name__icontains=value)
-            | Q(complainant_name__icontains=value)
-            | Q(worker_passport__iexact=compact)
-            | Q(lapor_number__iexact=value)
+            Q(worker_name__icontains=value) | Q(complainant_name__icontains=value)
         )
 
     def filter_status(self, queryset, name, value):
