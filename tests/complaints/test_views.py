@@ -468,6 +468,7 @@ def test_dashboards_show_my_cases_and_the_overdue_list(client, petugas_pengaduan
     client.force_login(kepala)
     page = client.get(reverse("dashboard")).content.decode()
     assert "1 kasus terlambat" in page and late.number in page
+    assert "Kasus pengaduan saya" not in page
 
 
 def test_the_p3mi_directory_page_shows_its_complaints_by_status(client, staf_data, kepala):
