@@ -12,3 +12,16 @@ class ComplaintsConfig(AppConfig):
         from .reference import load_complaint_reference
 
         load_complaint_reference(apps)
+
+    def ready(self):
+        from stakeholders.figures import Figure, register_counter
+
+        from .selectors import case_counts_by_stakeholder
+
+        register_counter(
+            figures=[
+                Figure("complaints_open", _("Pengaduan berjalan")),
+                Figure("complaints", _("Pengaduan")),
+            ],
+            counter=case_counts_by_stakeholder,
+        )

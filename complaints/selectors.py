@@ -13,7 +13,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from bp3mi.models import User
 from registrations.models import Registration
 from registrations.nik import nik_is_ascii_digits, nik_normalise
-from stakeholders.models import Stakeholder
 
 from .choices import CaseStatus, EventKind
 from .filters import CaseFilter
@@ -103,19 +102,6 @@ def overdue_cases(*, user: User, limit: int = 10) -> tuple[list[Case], int]:
     return list(qs.order_by("due_date", "number")[:limit]), qs.count()
 
 
-def p3mi_case_counts(*, stakeholder: Stakeholder) -> list[tuple[str, str, int]]:
-    """The P3MI's complaint cases by status, as (status, label, count) in step order, for
-    the staff directory page. Counts only: no case is identified."""
-    counts = dict(
-        Case.objects.filter(p3mi=stakeholder)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    return [(value, label, counts[value]) for value, label in CaseStatus.choices if value in counts]
-
-
 def registration_lookup(*, query: str) -> list[Registration]:
     """Registrations an officer may link a case to, found by the exact NIK or number only
     (no browsing of CPMI data by name)."""
@@ -133,3 +119,20 @@ def registration_lookup(*, query: str) -> list[Registration]:
         .select_related("applicant", "destination_country", "p3mi")
         .order_by("-created_at")[:10]
     )
+
+
+def case_counts_by_stakeholder(ids) -> dict[int, dict[str, int]]:
+    """Complaint cases against each P3MI (all, and still open), for the staff directory's
+    figures (`stakeholders.figures`): one query for a whole page of stakeholders."""
+    rows = (
+        Case.objects.filter(p3mi_id__in=list(ids))
+        .order_by()
+        .values("p3mi_id")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=~Q(status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED])),
+        )
+    )
+    return {
+        row["p3mi_id"]: {"complaints": row["total"], "complaints_open": row["open"]} for row in rows
+    }

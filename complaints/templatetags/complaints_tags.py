@@ -1,10 +1,6 @@
-"""Template tags with which other pages show complaint figures: the dashboard's cards and
-the P3MI's cases by status on the staff directory page (stakeholders does not import
-complaints; complaints provides the number)."""
+"""The dashboard's complaint cards (my open cases, the overdue list)."""
 
 from django import template
-
-from stakeholders.choices import StakeholderKind
 
 from .. import selectors
 
@@ -23,18 +19,4 @@ def complaints_dashboard(context):
         else [],
         "overdue": overdue,
         "overdue_count": overdue_count,
-    }
-
-
-@register.inclusion_tag("complaints/_p3mi_cases.html", takes_context=True)
-def p3mi_complaints(context, stakeholder):
-    user = context["user"]
-    if stakeholder.kind != StakeholderKind.P3MI or not user.has_perm(
-        "stakeholders.view_stakeholder"
-    ):
-        return {"hidden": True}
-    return {
-        "stakeholder": stakeholder,
-        "counts": selectors.p3mi_case_counts(stakeholder=stakeholder),
-        "can_list": user.has_perm("complaints.view_case"),
     }
