@@ -79,7 +79,7 @@ def test_family_files_from_a_phone_officer_handles_and_closes_public_sees_no_int
     officer_context.set_default_timeout(15000)
     desk = officer_context.new_page()
     sign_in(desk, officer)
-    desk.get_by_role("link", name="Pengaduan", exact=True).first.click()
+    desk.goto("/petugas/pengaduan/")
     desk.get_by_role("link", name=number).click()
     desk.get_by_label("Tugaskan kepada", exact=False).select_option(label="Andi Petugas")
     desk.get_by_role("button", name="Tugaskan").click()
