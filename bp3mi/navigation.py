@@ -89,6 +89,14 @@ MENU: tuple[Area, ...] = (
         inline_up_to=2,
     ),
     Area(
+        "pengaduan",
+        _("Pengaduan"),
+        (
+            Link(_("Kasus pengaduan"), "complaints:case_list", "complaints.view_case"),
+            Link(_("Catat pengaduan"), "complaints:case_file", "complaints.add_case"),
+        ),
+    ),
+    Area(
         "administrasi",
         _("Administrasi"),
         (

@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=15),
     },
     "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
+    # Daily at 06:00 office time: complaint deadlines, reminders and closure proposals.
+    "complaints-deadline-sweep": {
+        "task": "complaints.tasks.case_deadline_sweep",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Front end and security headers ------------------------------------------------------------

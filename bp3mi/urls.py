@@ -54,5 +54,6 @@ urlpatterns = [
     path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("documents.urls")),
+    path("", include("complaints.urls")),
     path("admin/", admin.site.urls),
 ]
