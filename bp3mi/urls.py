@@ -42,5 +42,6 @@ urlpatterns = [
     path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("documents.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,43 @@
+import datetime
+
+import pytest
+
+from registrations.choices import MilestoneKind, RegistrationStatus, Scheme, Sex
+from registrations.models import Milestone, Occupation
+from tests.factories import ApplicantFactory, RegistrationFactory, country, region
+
+
+def place(
+    day: datetime.date,
+    *,
+    region_code: str | None = "74.71",
+    iso: str = "JP",
+    sector: str = "formal",
+    sex: str = Sex.FEMALE,
+    scheme: str = Scheme.P2P,
+    education: str = "sma",
+    status: str = RegistrationStatus.DEPARTED,
+    returned: datetime.date | None = None,
+):
+    """A registration that departed on `day` (status Berangkat and a departure milestone)."""
+    applicant = ApplicantFactory(
+        region=region(region_code) if region_code else None, sex=sex, education=education
+    )
+    registration = RegistrationFactory(
+        applicant=applicant,
+        status=status,
+        scheme=scheme,
+        destination_country=country(iso),
+        occupation=Occupation.objects.filter(sector=sector).order_by("name").first(),
+    )
+    Milestone.objects.create(registration=registration, kind=MilestoneKind.DEPARTURE, date=day)
+    if returned:
+        Milestone.objects.create(
+            registration=registration, kind=MilestoneKind.RETURN, date=returned
+        )
+    return registration
+
+
+@pytest.fixture
+def placed():
+    return place
