@@ -41,3 +41,21 @@ def place(
 @pytest.fixture
 def placed():
     return place
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path, request):
+    """Each test writes exports to its own directory. Tests with a real worker process keep
+    the configured MEDIA_ROOT, which the worker shares."""
+    if {"celery_worker_process", "live_server"} & set(request.fixturenames):
+        return None
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
