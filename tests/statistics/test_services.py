@@ -79,10 +79,10 @@ def test_monthly_xlsx_states_its_filters_on_the_first_sheet_and_holds_the_tables
     assert len(book.worksheets) == 1 + 9
 
 
-def test_monthly_pdf_is_in_bahasa_indonesia_with_the_figures_and_svg_charts(
-    staf_data, march_2026
-):
-    export = make_export(staf_data, ReportKind.MONTHLY, ExportFormat.PDF, {"year": 2026, "month": 3})
+def test_monthly_pdf_is_in_bahasa_indonesia_with_the_figures_and_svg_charts(staf_data, march_2026):
+    export = make_export(
+        staf_data, ReportKind.MONTHLY, ExportFormat.PDF, {"year": 2026, "month": 3}
+    )
     export = export_generate(export_id=export.pk)
     reader = PdfReader(io.BytesIO(read(export)))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -96,7 +96,9 @@ def test_the_pdf_html_draws_charts_as_inline_svg(staf_data, march_2026):
     from reports.services import build_report
     from reports.writers import report_html
 
-    export = make_export(staf_data, ReportKind.MONTHLY, ExportFormat.PDF, {"year": 2026, "month": 3})
+    export = make_export(
+        staf_data, ReportKind.MONTHLY, ExportFormat.PDF, {"year": 2026, "month": 3}
+    )
     html = report_html(build_report(export))
     assert html.count("<svg") >= 3 and "<script" not in html
 
@@ -173,7 +175,9 @@ def test_a_failing_job_records_the_error_and_a_retry_queues_it_again(
     assert export_generate(export_id=export.pk).status == ReportExport.Status.READY
 
 
-def test_expired_files_are_deleted_and_the_row_stays(staf_data, private_storage, settings):
+def test_expired_files_are_deleted_and_the_row_stays(
+    staf_data, private_storage, settings, django_capture_on_commit_callbacks
+):
     params = {**period_month(2026, 3).as_params(), "group_by": []}
     export = export_generate(
         export_id=make_export(staf_data, ReportKind.PLACEMENTS, ExportFormat.CSV, params).pk
@@ -182,8 +186,12 @@ def test_expired_files_are_deleted_and_the_row_stays(staf_data, private_storage,
         days=settings.STATISTICS_EXPORT_RETENTION_DAYS
     )
     assert export_expire(now=export.expires_at - datetime.timedelta(seconds=1)) == []
-    ids = export_expire(now=export.expires_at)
+    path = private_storage / export.file.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = export_expire(now=export.expires_at)
     assert ids == [export.pk]
+    assert not path.exists()
     export.refresh_from_db()
     assert not export.file and not export.is_downloadable
 
