@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "documents.revoke_letter",
         "complaints.view_case",
         "complaints.view_sensitive_case",
+        "complaints.assign_case",
         "bp3mi.view_auditevent",
         "registrations.view_statistics",
     ],
@@ -50,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.view_case",
         "complaints.add_case",
         "complaints.change_case",
+        "complaints.assign_case",
+        "complaints.close_case",
     ],
     STAF_DATA: [
         "registrations.view_statistics",

@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "statistics.tasks.export_expiry",
         "schedule": crontab(minute=25),
     },
+    # Daily at 06:00 office time: complaint deadlines, reminders and closure proposals.
+    "complaints-deadline-sweep": {
+        "task": "complaints.tasks.case_deadline_sweep",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 # How many days a finished statistics export stays downloadable before its file is deleted.
 STATISTICS_EXPORT_RETENTION_DAYS = env.int("STATISTICS_EXPORT_RETENTION_DAYS", default=7)
