@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Dimension, ExportFormat, PeriodKind, ReportKind
+from .choices import ComplaintDimension, Dimension, ExportFormat, PeriodKind, ReportKind
 from .services import ROW_KINDS
 from .tables import period_custom, period_month, period_quarter, period_year
 
@@ -61,7 +61,14 @@ class ReportRequestForm(forms.Form):
         choices=Dimension.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Boleh lebih dari satu. Tidak berlaku untuk tabel bulanan dan data rinci."),
+        help_text=_("Untuk laporan penempatan dan proses. Boleh lebih dari satu."),
+    )
+    complaint_group_by = forms.MultipleChoiceField(
+        label=_("Kelompokkan pengaduan menurut"),
+        choices=ComplaintDimension.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untuk laporan pengaduan. Boleh lebih dari satu."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -111,7 +118,10 @@ class ReportRequestForm(forms.Form):
                 )
             period = period_custom(start, end)
         params = period.as_params()
-        if kind not in ROW_KINDS:
+        if kind == ReportKind.COMPLAINTS:
+            chosen = data["complaint_group_by"]
+            params["group_by"] = [d.value for d in ComplaintDimension if d.value in chosen]
+        elif kind not in ROW_KINDS:
             params["group_by"] = [d.value for d in Dimension if d.value in data["group_by"]]
         data["params"] = params
         return data

@@ -15,11 +15,26 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as CaseWhen
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from complaints.choices import CaseChannel, CaseStatus, ResolutionOutcome
+from complaints.models import Case as ComplaintCase
 from documents.choices import DocumentStatus
 from documents.models import Document
 from registrations.choices import (
@@ -32,7 +47,7 @@ from registrations.choices import (
 )
 from registrations.models import Milestone, Registration, StatusChange
 
-from .choices import Dimension
+from .choices import ComplaintDimension, Dimension
 from .models import ReportExport
 from .tables import Period, Table, month_label, month_name, percent
 
@@ -425,6 +440,7 @@ def monthly_tables(*, year: int, month: int) -> list[Table]:
                 chart_column=2,
             )
         )
+    tables += complaint_monthly_tables(year=year, month=month)
     # Lintas kedatangan: workers who came home in the month.
     month_period = Period(
         datetime.date(year, month, 1),
@@ -530,6 +546,7 @@ def dashboard_figures(*, today: datetime.date | None = None) -> dict[str, Any]:
         "by_month": month_series,
         "by_region": region_series,
         "year": today.year,
+        "complaints": complaint_dashboard_figures(today=today),
     }
 
 
@@ -592,3 +609,214 @@ def public_tables(*, today: datetime.date | None = None, threshold: int = 5):
             {"title": title, "dimension": str(Dimension(dimension).label), "table": table}
         )
     return result
+
+
+# --- Complaints --------------------------------------------------------------------------
+
+RESOLUTION_BUCKETS = [
+    ("a", 7, _lazy("0-7 hari")),
+    ("b", 14, _lazy("8-14 hari")),
+    ("c", 30, _lazy("15-30 hari")),
+    ("d", 60, _lazy("31-60 hari")),
+]
+RESOLUTION_LABELS = {
+    **{code: label for code, _days, label in RESOLUTION_BUCKETS},
+    "e": _lazy("Lebih dari 60 hari"),
+    "z": _lazy("Belum selesai"),
+}
+
+
+def complaint_cases(*, period: Period) -> QuerySet[ComplaintCase]:
+    """Complaints received in the period (every case, sensitive ones included: only counts
+    leave this module)."""
+    return ComplaintCase.objects.filter(
+        received_at__date__gte=period.start, received_at__date__lte=period.end
+    )
+
+
+def _resolution_bucket():
+    whens = [When(closed_at__isnull=True, then=Value("z"))]
+    whens += [
+        When(closed_at__lte=F("received_at") + datetime.timedelta(days=days), then=Value(code))
+        for code, days, _label in RESOLUTION_BUCKETS
+    ]
+    return CaseWhen(*whens, default=Value("e"), output_field=CharField())
+
+
+COMPLAINT_PATHS: dict[str, Any] = {
+    ComplaintDimension.CATEGORY: "category__name",
+    ComplaintDimension.COUNTRY: "destination_country__name",
+    ComplaintDimension.REGION: "worker_region__name",
+    ComplaintDimension.STATUS: "status",
+    ComplaintDimension.CHANNEL: "channel",
+    ComplaintDimension.PROCEDURAL: "procedural",
+    ComplaintDimension.OUTCOME: "resolution_outcome",
+}
+
+
+def complaint_label(dimension: str, value: Any) -> str:
+    if dimension == ComplaintDimension.PROCEDURAL:
+        return {True: _("Prosedural"), False: _("Nonprosedural")}.get(value, _("Tidak diketahui"))
+    if dimension == ComplaintDimension.RESOLUTION_DAYS:
+        return str(RESOLUTION_LABELS.get(value, value))
+    if value is None or value == "":
+        if dimension == ComplaintDimension.OUTCOME:
+            return _("Belum/tidak diselesaikan")
+        return _("Tidak diisi")
+    if dimension == ComplaintDimension.MONTH:
+        return month_label(value)
+    if dimension == ComplaintDimension.STATUS:
+        return str(dict(CaseStatus.choices).get(value, value))
+    if dimension == ComplaintDimension.CHANNEL:
+        return str(dict(CaseChannel.choices).get(value, value))
+    if dimension == ComplaintDimension.OUTCOME:
+        return str(dict(ResolutionOutcome.choices).get(value, value))
+    return str(value)
+
+
+def _days(value) -> float | None:
+    """An average duration in days, one decimal (backends return a timedelta or
+    microseconds)."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        value = datetime.timedelta(microseconds=value)
+    return round(value.total_seconds() / 86400, 1)
+
+
+def _resolution_time():
+    return ExpressionWrapper(F("closed_at") - F("received_at"), output_field=DurationField())
+
+
+def complaint_report(*, period: Period, group_by: Sequence[str]) -> Table:
+    """Complaints received in the period grouped by any of the complaint dimensions: how many,
+    how many are finished, and the average days from receipt to resolution or closure."""
+    order = [d.value for d in ComplaintDimension]
+    group_by = [d for d in order if d in group_by]
+    fields: dict[str, Any] = {}
+    for dimension in group_by:
+        alias = "g_" + dimension
+        if dimension == ComplaintDimension.MONTH:
+            fields[alias] = TruncMonth("received_at")
+        elif dimension == ComplaintDimension.RESOLUTION_DAYS:
+            fields[alias] = _resolution_bucket()
+        else:
+            fields[alias] = F(COMPLAINT_PATHS[dimension])
+    finished = Q(closed_at__isnull=False)
+    aggregates = {
+        "n": Count("pk"),
+        "finished": Count("pk", filter=finished),
+        "days": Avg(_resolution_time(), filter=finished),
+    }
+    queryset = complaint_cases(period=period)
+    if group_by:
+        rows = list(queryset.values(**fields).annotate(**aggregates).order_by())
+        rows.sort(key=lambda r: tuple(_sort_key(d, r["g_" + d]) for d in group_by))
+    else:
+        rows = [queryset.aggregate(**aggregates)]
+    totals = queryset.aggregate(**aggregates)
+    table_rows = [
+        [complaint_label(d, r["g_" + d]) for d in group_by]
+        + [r["n"], r["finished"], _days(r["days"])]
+        for r in rows
+        if r["n"] or not group_by
+    ]
+    columns = [str(ComplaintDimension(d).label) for d in group_by] + [
+        _("Pengaduan"),
+        _("Selesai/ditutup"),
+        _("Rata-rata hari sampai selesai"),
+    ]
+    footer = None
+    if group_by:
+        footer = (
+            [_("Jumlah")]
+            + [""] * (len(group_by) - 1)
+            + [totals["n"], totals["finished"], _days(totals["days"])]
+        )
+    return Table(
+        title=_("Pengaduan yang diterima %(period)s") % {"period": period.label},
+        columns=columns,
+        rows=table_rows,
+        footer=footer,
+        chart_column=len(group_by) if len(group_by) == 1 else None,
+    )
+
+
+def complaint_monthly_tables(*, year: int, month: int) -> list[Table]:
+    """Pengaduan, the second part of the ministry's monthly report: the month against the
+    same month last year, and by destination country, kab/kota, category and procedure."""
+    month_title = f"{month_name(month)} {year}"
+    two_years = complaint_cases(
+        period=Period(datetime.date(year - 1, 1, 1), datetime.date(year, 12, 31), "")
+    ).filter(received_at__month__lte=month)
+    counts = {
+        r["year"]: r
+        for r in two_years.values(year=ExtractYear("received_at"))
+        .annotate(
+            month_n=Count("pk", filter=Q(received_at__month=month)),
+            n=Count("pk"),
+            finished=Count("pk", filter=Q(received_at__month=month, closed_at__isnull=False)),
+        )
+        .order_by()
+    }
+
+    def get(y, key):
+        return counts.get(y, {}).get(key, 0)
+
+    tables = [
+        Table(
+            title=_("Pengaduan bulan %(month)s dibanding bulan yang sama tahun lalu")
+            % {"month": month_name(month)},
+            columns=[
+                _("Tahun"),
+                _("Pengaduan bulan ini"),
+                _("Selesai/ditutup"),
+                _("Januari s.d. bulan ini"),
+            ],
+            rows=[
+                [str(y), get(y, "month_n"), get(y, "finished"), get(y, "n")]
+                for y in (year - 1, year)
+            ],
+            footer=[
+                _("Perubahan (%)"),
+                _change(get(year, "month_n"), get(year - 1, "month_n")),
+                "",
+                _change(get(year, "n"), get(year - 1, "n")),
+            ],
+            chart_column=1,
+        )
+    ]
+    this_year = two_years.filter(received_at__year=year)
+    for title, dimension in [
+        (_("Pengaduan menurut negara penempatan"), ComplaintDimension.COUNTRY),
+        (_("Pengaduan menurut kabupaten/kota asal pekerja"), ComplaintDimension.REGION),
+        (_("Pengaduan menurut kategori"), ComplaintDimension.CATEGORY),
+        (_("Pengaduan menurut prosedur keberangkatan"), ComplaintDimension.PROCEDURAL),
+    ]:
+        rows = (
+            this_year.values(key=F(COMPLAINT_PATHS[dimension]))
+            .annotate(month_n=Count("pk", filter=Q(received_at__month=month)), n=Count("pk"))
+            .order_by("-n", "-month_n", "key")
+        )
+        table_rows = [[complaint_label(dimension, r["key"]), r["month_n"], r["n"]] for r in rows]
+        tables.append(
+            Table(
+                title=f"{title}, {month_title}",
+                columns=[str(dimension.label), _("Bulan ini"), _("Januari s.d. bulan ini")],
+                rows=table_rows,
+                footer=[
+                    _("Jumlah"),
+                    sum(r[1] for r in table_rows),
+                    sum(r[2] for r in table_rows),
+                ],
+                chart_column=2,
+            )
+        )
+    return tables
+
+
+def complaint_dashboard_figures(*, today: datetime.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    return ComplaintCase.objects.open().aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today))
+    )

@@ -27,7 +27,7 @@ from bp3mi.models import AuditEvent, User
 from bp3mi.services import audit_record
 
 from . import selectors, writers
-from .choices import Dimension, ExportFormat, ReportKind
+from .choices import ComplaintDimension, Dimension, ExportFormat, ReportKind
 from .models import ReportExport
 from .tables import Period, Report, month_name
 
@@ -41,6 +41,11 @@ def export_path(export: ReportExport) -> str:
     return f"exports/{export.queued_at:%Y/%m}/{export.pk}-{export.token}.{export.export_format}"
 
 
+def dimension_names(kind: str, group_by: list[str]) -> list[str]:
+    choices = ComplaintDimension if kind == ReportKind.COMPLAINTS else Dimension
+    return [str(choices(d).label) for d in group_by]
+
+
 def describe(*, kind: str, params: dict[str, Any]) -> str:
     """One line saying what an export holds, for the downloads page and the audit trail."""
     if kind == ReportKind.MONTHLY:
@@ -50,7 +55,7 @@ def describe(*, kind: str, params: dict[str, Any]) -> str:
         }
     text = f"{ReportKind(kind).label}: {params.get('label', '')}"
     if params.get("group_by"):
-        dims = ", ".join(str(Dimension(d).label) for d in params["group_by"])
+        dims = ", ".join(dimension_names(kind, params["group_by"]))
         text += " - " + _("menurut %(dims)s") % {"dims": dims}
     return text[:300]
 
@@ -114,13 +119,15 @@ def build_report(export: ReportExport) -> Report:
         filters.append(
             (
                 _("Dikelompokkan menurut"),
-                ", ".join(str(Dimension(d).label) for d in group_by) or _("tidak dikelompokkan"),
+                ", ".join(dimension_names(export.kind, group_by)) or _("tidak dikelompokkan"),
             )
         )
         if export.kind == ReportKind.PIPELINE:
             tables = [selectors.pipeline_report(period=period, group_by=group_by)]
         elif export.kind == ReportKind.PLACEMENTS:
             tables = [selectors.placement_report(period=period, group_by=group_by)]
+        elif export.kind == ReportKind.COMPLAINTS:
+            tables = [selectors.complaint_report(period=period, group_by=group_by)]
         else:
             tables = []
         title = tables[0].title if tables else str(ReportKind(export.kind).label)
@@ -132,7 +139,8 @@ def build_report(export: ReportExport) -> Report:
             _("Catatan"),
             _(
                 "Penempatan dihitung dari CPMI berstatus Berangkat, menurut tanggal "
-                "keberangkatannya; kab/kota menurut alamat CPMI."
+                "keberangkatannya; kab/kota menurut alamat CPMI. Pengaduan menurut tanggal "
+                "diterima."
             ),
         ),
     ]

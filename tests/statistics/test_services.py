@@ -76,7 +76,8 @@ def test_monthly_xlsx_states_its_filters_on_the_first_sheet_and_holds_the_tables
     assert same_month[2][:2] == ("2024", 0)
     assert same_month[3][:2] == ("2025", 1)
     assert same_month[4][:2] == ("2026", 3)
-    assert len(book.worksheets) == 1 + 9
+    # Penempatan (7 tables), Pengaduan (5), Lintas kedatangan (2), after the filters sheet.
+    assert len(book.worksheets) == 1 + 7 + 5 + 2
 
 
 def test_monthly_pdf_is_in_bahasa_indonesia_with_the_figures_and_svg_charts(staf_data, march_2026):
