@@ -91,6 +91,23 @@ def dimension_label(dimension: str, value: Any) -> str:
     return str(value)
 
 
+class Labeller:
+    """dimension_label (or another labelling function) with a memo: a grouped report labels
+    thousands of rows with a few dozen distinct values, and formatting a month name or
+    resolving a lazy translation each time would cost more than the query."""
+
+    def __init__(self, function=None):
+        self.function = function or dimension_label
+        self.memo: dict[tuple[str, Any], str] = {}
+
+    def __call__(self, dimension: str, value: Any) -> str:
+        key = (dimension, value)
+        label = self.memo.get(key)
+        if label is None:
+            label = self.memo[key] = self.function(dimension, value)
+        return label
+
+
 def _sort_key(dimension: str, value: Any):
     # Unknowns last; months by date, names alphabetically.
     return (value is None or value == "", value if value not in (None, "") else "")
@@ -148,7 +165,8 @@ def placement_report(*, period: Period, group_by: Sequence[str]) -> Table:
     fields = _group_fields(group_by, prefix="registration__", month_field="date")
     rows = _grouped(placements(period=period), fields, group_by)
     total = sum(r["n"] for r in rows)
-    table_rows = [[dimension_label(d, r[d]) for d in group_by] + [r["n"]] for r in rows if r["n"]]
+    label = Labeller()
+    table_rows = [[label(d, r[d]) for d in group_by] + [r["n"]] for r in rows if r["n"]]
     columns = [str(Dimension(d).label) for d in group_by] + [_("Jumlah penempatan")]
     footer = ([_("Jumlah")] + [""] * (len(group_by) - 1) + [total]) if group_by else None
     if not group_by:
@@ -180,14 +198,13 @@ def pipeline_report(*, period: Period, group_by: Sequence[str]) -> Table:
         pivot, key=lambda k: tuple(_sort_key(d, v) for d, v in zip(group_by, k, strict=True))
     )
     table_rows = []
+    label = Labeller()
     totals = [0] * (len(statuses) + 1)
     for key in keys:
         counts = [pivot[key][s] for s in statuses]
         line = [*counts, sum(counts)]
         totals = [a + b for a, b in zip(totals, line, strict=True)]
-        table_rows.append(
-            [dimension_label(d, v) for d, v in zip(group_by, key, strict=True)] + line
-        )
+        table_rows.append([label(d, v) for d, v in zip(group_by, key, strict=True)] + line)
     columns = (
         [str(Dimension(d).label) for d in group_by]
         + [str(s.label) for s in statuses]
@@ -243,10 +260,11 @@ def placement_rows(*, period: Period, chunk_size: int = 5000) -> Iterator[list[A
         8: Dimension.EDUCATION,
     }
     queryset = placements(period=period).order_by("date", "pk").values_list(*paths)
+    label = Labeller()
     for row in queryset.iterator(chunk_size=chunk_size):
         line = list(row)
         for index, dimension in labelled.items():
-            line[index] = dimension_label(dimension, line[index])
+            line[index] = label(dimension, line[index])
         line[1] = line[1].isoformat()
         line[3] = line[3] or ""
         line[6] = line[6] or ""
@@ -715,9 +733,9 @@ def complaint_report(*, period: Period, group_by: Sequence[str]) -> Table:
     else:
         rows = [queryset.aggregate(**aggregates)]
     totals = queryset.aggregate(**aggregates)
+    label = Labeller(complaint_label)
     table_rows = [
-        [complaint_label(d, r["g_" + d]) for d in group_by]
-        + [r["n"], r["finished"], _days(r["days"])]
+        [label(d, r["g_" + d]) for d in group_by] + [r["n"], r["finished"], _days(r["days"])]
         for r in rows
         if r["n"] or not group_by
     ]
