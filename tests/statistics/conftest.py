@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 
@@ -59,3 +60,15 @@ def private_storage(settings, tmp_path, request):
         },
     }
     return root
+
+
+@pytest.fixture(autouse=True)
+def local_cache(settings):
+    """A cache of this test only: the public figures are cached by day, and a shared Redis
+    would hand one test the figures of another."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"statistics-{uuid.uuid4().hex}",
+        }
+    }
