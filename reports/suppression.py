@@ -14,6 +14,13 @@ lies on no cycle (a bridge); on a cycle, adding +d and -d alternately around the
 every sum while changing the cell. So cells are added until the hidden cells form no bridge;
 each addition closes a rectangle through the bridge at the least added total.
 
+Linear algebra is not all a reader knows: a "<5" cell lies between 1 and 4 and no count is
+negative. So each line whose total is shown is also checked for the subtraction attack: if
+its hidden cells add up to exactly what their lower bounds allow (a row whose two hidden
+cells sum to 2 holds two ones), a further cell of the line is hidden. Complementary cells
+are chosen among positive counts, so a hidden zero never lets a small cell be pinned; a zero
+is hidden only when nothing else can close a cycle.
+
 Zeros are shown: a zero identifies nobody.
 """
 
@@ -87,6 +94,32 @@ def _bridges(edges: set[tuple[int, int]], n_rows: int) -> list[tuple[int, int]]:
     return found
 
 
+def lines(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:
+    """Every row and column of the grid as its cells, the total (margin) cell last."""
+    rows = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+    columns = [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
+    return rows + columns
+
+
+def _pinned_line(values, hidden) -> list[tuple[int, int]] | None:
+    """A line with a shown total whose hidden cells a reader could pin down from the bounds
+    (a "<5" cell is 1 to 4, an "x" cell 0 or more): its hidden cells sum to the least or, with
+    only "<5" cells hidden, the most the bounds allow."""
+    for line in lines(len(values), len(values[0])):
+        total = line[-1]
+        inner = [cell for cell in line[:-1] if cell in hidden]
+        if total in hidden or not inner:
+            continue
+        primaries = [cell for cell in inner if hidden[cell] == PRIMARY]
+        if not primaries:
+            continue
+        hidden_sum = sum(values[r][c] for r, c in inner)
+        complements = len(inner) - len(primaries)
+        if hidden_sum <= len(primaries) or (not complements and hidden_sum >= 4 * len(primaries)):
+            return line
+    return None
+
+
 def suppress(
     row_labels: list[str],
     column_labels: list[str],
@@ -114,10 +147,21 @@ def suppress(
             return 0
         value = values[r][c]
         margin = r == n_rows - 1 or c == n_cols - 1
-        # Prefer hiding small inner cells; margins only when nothing else closes the cycle.
-        return value + (10**9 if margin else 0) + (0.5 if value == 0 else 0)
+        # Prefer hiding small inner cells; margins only when nothing else closes the cycle,
+        # zeros only when nothing at all does.
+        return value + (10**9 if margin else 0) + (10**12 if value == 0 else 0)
 
     while True:
+        pinned = _pinned_line(values, hidden)
+        if pinned is not None:
+            line = pinned
+            candidates = [
+                cell for cell in line[:-1] if cell not in hidden and values[cell[0]][cell[1]] > 0
+            ]
+            # The smallest positive shown cell of the line, else its total.
+            smallest = min(candidates, key=lambda rc: values[rc[0]][rc[1]], default=line[-1])
+            hidden[smallest] = COMPLEMENTARY
+            continue
         bridges = _bridges(set(hidden), n_rows)
         if not bridges:
             break
