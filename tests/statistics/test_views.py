@@ -184,14 +184,18 @@ def test_a_failed_export_shows_its_error_and_a_retry_button(client, staf_data):
     assert "disk full" in html and reverse("statistics:retry", args=[export.pk]) in html
 
 
-def test_dashboard_shows_the_months_figures_with_tables_beside_the_charts(client, staf_data):
+def test_dashboard_shows_the_months_figures_with_tables_beside_the_charts(
+    client, staf_data, django_assert_max_num_queries
+):
     from django.utils import timezone
 
     today = timezone.localdate()
     place(today)
     place(today, region_code="74.02")
     client.force_login(staf_data)
-    response = client.get(reverse("statistics:dashboard"))
+    # A fixed number of aggregate queries, whatever the number of registrations.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("statistics:dashboard"))
     figures = response.context["figures"]
     assert figures["departed"] == 2
     assert dict(figures["by_region"]) == {"Kota Kendari": 1, "Kab. Konawe": 1}
