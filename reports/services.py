@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bp3mi.models import AuditEvent, User
@@ -191,7 +191,8 @@ def export_generate(*, export_id: int) -> ReportExport:
     fd, temp_path = tempfile.mkstemp(prefix="bp3mi-export-", suffix="." + export.export_format)
     try:
         try:
-            with os.fdopen(fd, "w+b") as out:
+            # Reports are official documents in Bahasa Indonesia, whoever's worker runs them.
+            with os.fdopen(fd, "w+b") as out, translation.override("id"):
                 rows = _write(export, out)
         except Exception as exc:
             with transaction.atomic():

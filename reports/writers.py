@@ -222,7 +222,13 @@ def report_html(report: Report) -> str:
     ]
     return render_to_string(
         "statistics/report_pdf.html",
-        {"report": report, "tables": tables, "office": settings.OFFICE},
+        {
+            "report": report,
+            "tables": tables,
+            "office": settings.OFFICE,
+            # Wide tables (the pipeline by status) get a landscape page.
+            "landscape": any(len(t["columns"]) > 6 for t in tables),
+        },
     )
 
 

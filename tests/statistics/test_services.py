@@ -214,3 +214,35 @@ def test_requesting_an_export_is_audited(staf_data):
     assert AuditEvent.objects.filter(
         actor=staf_data, action=AuditEvent.Action.CREATE, object_id=str(export.pk)
     ).exists()
+
+
+def test_pipeline_pdf_is_landscape_with_every_status(staf_data):
+    from registrations.choices import RegistrationStatus
+    from tests.factories import RegistrationFactory
+
+    RegistrationFactory(status=RegistrationStatus.VERIFIED)
+    today = timezone.localdate()
+    params = {**period_month(today.year, today.month).as_params(), "group_by": ["kab_kota"]}
+    export = export_generate(
+        export_id=make_export(staf_data, ReportKind.PIPELINE, ExportFormat.PDF, params).pk
+    )
+    page = PdfReader(io.BytesIO(read(export))).pages[0]
+    assert page.mediabox.width > page.mediabox.height
+    text = page.extract_text()
+    assert "Terverifikasi" in text and "Kota Kendari" in text
+
+
+def test_complaint_report_exports_as_xlsx(staf_data):
+    from tests.factories import CaseFactory
+
+    CaseFactory(received_at=timezone.now())
+    today = timezone.localdate()
+    params = {**period_month(today.year, today.month).as_params(), "group_by": ["kategori"]}
+    export = export_generate(
+        export_id=make_export(staf_data, ReportKind.COMPLAINTS, ExportFormat.XLSX, params).pk
+    )
+    book = load_workbook(io.BytesIO(read(export)), read_only=True)
+    facts = {r[0]: r[1] for r in book.worksheets[0].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert facts["Dikelompokkan menurut"] == "Kategori"
+    rows = list(book.worksheets[1].iter_rows(values_only=True))
+    assert rows[2] == ("Hilang kontak", 1, 0, "-")
