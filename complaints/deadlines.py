@@ -7,8 +7,10 @@ Friday with two working days is due on Tuesday, or on Wednesday when Monday is a
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 import holidays
 
@@ -40,17 +42,22 @@ class WorkCalendar:
     def is_working_day(self, day: datetime.date) -> bool:
         return day.weekday() < 5 and day not in self.days_off
 
+    @cached_property
+    def _working_days(self) -> list[datetime.date]:
+        span = (self.end - self.start).days + 1
+        days = (self.start + datetime.timedelta(days=n) for n in range(span))
+        return [day for day in days if self.is_working_day(day)]
+
     def add(self, start: datetime.date, working_days: int) -> datetime.date:
         """The `working_days`-th working day after `start` (`start` itself when 0)."""
-        day = start
-        remaining = working_days
-        while remaining > 0:
-            day += datetime.timedelta(days=1)
-            if day > self.end:
-                raise ValueError("the calendar does not reach the deadline; load a longer one")
-            if self.is_working_day(day):
-                remaining -= 1
-        return day
+        if working_days <= 0:
+            return start
+        if start < self.start:
+            raise ValueError("the calendar starts after the given day; load a longer one")
+        index = bisect.bisect_right(self._working_days, start) + working_days - 1
+        if index >= len(self._working_days):
+            raise ValueError("the calendar does not reach the deadline; load a longer one")
+        return self._working_days[index]
 
     def count_between(self, start: datetime.date, end: datetime.date) -> int:
         """Working days after `start` up to and including `end`."""

@@ -35,19 +35,16 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label=_("Semua"),
     )
-    category = django_filters.ModelChoiceFilter(
-        label=_("Kategori"), queryset=ComplaintCategory.objects.all(), empty_label=_("Semua")
+    # Choice filters fed from lists fetched once (see `filter_choices`), so a filter costs no
+    # query to validate and none to render.
+    category = django_filters.ChoiceFilter(
+        label=_("Kategori"), field_name="category_id", empty_label=_("Semua")
     )
-    country = django_filters.ModelChoiceFilter(
-        label=_("Negara penempatan"),
-        field_name="destination_country",
-        queryset=Country.objects.all(),
-        empty_label=_("Semua"),
+    country = django_filters.ChoiceFilter(
+        label=_("Negara penempatan"), field_name="destination_country_id", empty_label=_("Semua")
     )
-    p3mi = django_filters.ModelChoiceFilter(
-        label=_("P3MI"),
-        queryset=Stakeholder.objects.filter(kind=StakeholderKind.P3MI).only("pk", "name"),
-        empty_label=_("Semua"),
+    p3mi = django_filters.ChoiceFilter(
+        label=_("P3MI"), field_name="p3mi_id", empty_label=_("Semua")
     )
     assignee = django_filters.ChoiceFilter(
         label=_("Petugas"), method="filter_assignee", empty_label=_("Semua")
@@ -69,13 +66,16 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = []
 
-    def __init__(self, *args, user=None, officers=(), **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        choices = filter_choices()
+        for name in ("category", "country", "p3mi"):
+            self.filters[name].extra["choices"] = choices[name]
         self.filters["assignee"].extra["choices"] = [
             (MINE, _("Saya sendiri")),
             (UNASSIGNED, _("Belum ditugaskan")),
-            *[(str(u.pk), u.full_name or u.email) for u in officers],
+            *choices["assignee"],
         ]
         for field in self.form.fields.values():
             css = "form-select" if hasattr(field, "choices") else "form-control"
@@ -97,11 +97,14 @@ class CaseFilter(django_filters.FilterSet):
             return queryset.filter(worker_nik=compact)
         if value.upper().startswith("ADU-"):
             return queryset.filter(number=value.upper())
+        if any(ch.isdigit() for ch in value):
+            # Names hold no digits: a passport or LAPOR! number, matched whole.
+            return queryset.filter(
+                Q(worker_passport=compact.upper()) | Q(lapor_number__iexact=value)
+            )
+        # On PostgreSQL both run on trigram indexes (complaints/migrations/0002).
         return queryset.filter(
-            Q(worker_name__icontains=value)
-            | Q(complainant_name__icontains=value)
-            | Q(worker_passport__iexact=compact)
-            | Q(lapor_number__iexact=value)
+            Q(worker_name__icontains=value) | Q(complainant_name__icontains=value)
         )
 
     def filter_status(self, queryset, name, value):
@@ -143,6 +146,21 @@ def officer_queryset():
     ).order_by("full_name")
 
 
-def officers() -> list[User]:
-    """The assignee choices of the list filter (one query)."""
-    return list(officer_queryset().only("pk", "full_name", "email"))
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The choices of the list's filters: one query each."""
+    return {
+        "category": [
+            (str(pk), name) for pk, name in ComplaintCategory.objects.values_list("pk", "name")
+        ],
+        "country": [(str(pk), name) for pk, name in Country.objects.values_list("pk", "name")],
+        "p3mi": [
+            (str(pk), name)
+            for pk, name in Stakeholder.objects.filter(kind=StakeholderKind.P3MI)
+            .order_by("name")
+            .values_list("pk", "name")
+        ],
+        "assignee": [
+            (str(pk), full_name or email)
+            for pk, full_name, email in officer_queryset().values_list("pk", "full_name", "email")
+        ],
+    }

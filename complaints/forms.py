@@ -273,10 +273,11 @@ class PublicCaseForm(UploadLimitMixin, CaseDetailsForm):
         if not self.is_bound:
             self.initial.setdefault("intake_key", uuid.uuid4())
 
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
             raise ValidationError(_("Pengaduan tidak dapat dikirim."), code="honeypot")
-        return ""
+        return data
 
     def case_data(self) -> dict:
         return {**super().case_data(), "consent": self.cleaned_data["consent"]}

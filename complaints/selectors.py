@@ -15,7 +15,7 @@ from registrations.models import Registration
 from stakeholders.models import Stakeholder
 
 from .choices import CaseStatus, EventKind
-from .filters import CaseFilter, officers
+from .filters import CaseFilter
 from .models import Case, CaseAttachment, CaseEvent
 
 VIEW = "complaints.view_case"
@@ -37,7 +37,7 @@ def case_list(*, user: User, filters=None) -> CaseFilter:
     """The officers' list: the user's scope, filtered and searched, with what a row shows
     fetched in the same query. The FilterSet is returned for its form; `.qs` is the list."""
     qs = case_scope(user=user).select_related("category", "destination_country", "assignee", "p3mi")
-    filterset = CaseFilter(filters or None, queryset=qs, user=user, officers=officers())
+    filterset = CaseFilter(filters or None, queryset=qs, user=user)
     return filterset
 
 

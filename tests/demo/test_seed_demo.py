@@ -58,3 +58,27 @@ def test_every_demo_account_signs_in_and_reaches_its_dashboard(client):
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert client.get("/dasbor/").status_code == 200
         client.post("/akun/keluar/")
+
+
+@pytest.mark.django_db
+def test_seeded_complaints_are_spread_valid_and_not_duplicated():
+    from complaints.choices import CaseStatus
+    from complaints.models import Case
+    from complaints.services import case_track
+    from demo.complaints import DEMO_TRACKING_CODE
+
+    call_command("seed_demo", complaints=300, verbosity=0)
+    call_command("seed_demo", complaints=300, verbosity=0)
+    assert Case.objects.count() == 300
+    assert Case.objects.values("category").distinct().count() >= 10
+    assert Case.objects.values("destination_country").distinct().count() >= 6
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert (
+        Case.objects.filter(procedural=False).count() > Case.objects.filter(procedural=True).count()
+    )
+    assert Case.objects.filter(sensitive=True).exists()
+    numbers = list(Case.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    some = Case.objects.order_by("?").first()
+    assert case_track(number=some.number, code=DEMO_TRACKING_CODE) == some
+    assert some.events.filter(kind="filed").count() == 1

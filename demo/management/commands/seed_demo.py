@@ -166,6 +166,12 @@ class Command(BaseCommand):
             help="How many synthetic CPMI registrations there should be.",
         )
         parser.add_argument(
+            "--complaints",
+            type=int,
+            default=0,
+            help="How many synthetic complaint cases there should be.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing when the database already has users.",
@@ -174,7 +180,7 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="Random seed for synthetic data."
         )
 
-    def handle(self, *args, registrations, if_empty, seed, **options):
+    def handle(self, *args, registrations, if_empty, seed, complaints=0, **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "seed_demo creates accounts with a published password: not in production."
@@ -190,6 +196,14 @@ class Command(BaseCommand):
             made = self._registrations(registrations, random.Random(seed))  # noqa: S311
             self.stdout.write(
                 f"Synthetic registrations created: {made} (total wanted: {registrations})."
+            )
+        if complaints:
+            from demo.complaints import DEMO_TRACKING_CODE, seed_complaints
+
+            made = seed_complaints(complaints, random.Random(seed + 1), self.stdout.write)  # noqa: S311
+            self.stdout.write(
+                f"Synthetic complaint cases created: {made} (total wanted: {complaints}); "
+                f"each tracks with the code {DEMO_TRACKING_CODE}."
             )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Development-only accounts:"))
         for role, local, _name, _staff in DEMO_USERS:
