@@ -103,6 +103,7 @@ def load_all_reference_data():
     """Everything the data migrations load, again: reference data, occupations and roles."""
     from django.apps import apps
 
+    from complaints.reference import load_complaint_reference
     from documents.reference import load_document_types
     from registrations.reference import load_occupations
 
@@ -111,4 +112,5 @@ def load_all_reference_data():
     load_reference_data(apps)
     load_occupations(apps)
     load_document_types(apps)
+    load_complaint_reference(apps)
     sync_roles(apps)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, User
+from registrations.nik import nik_is_ascii_digits, nik_normalise
 from stakeholders.choices import StakeholderKind
 from stakeholders.models import Stakeholder
 
@@ -92,8 +93,8 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        compact = value.replace(" ", "")
-        if compact.isdigit() and len(compact) == 16:
+        compact = nik_normalise(value)
+        if nik_is_ascii_digits(compact):
             return queryset.filter(worker_nik=compact)
         if value.upper().startswith("ADU-"):
             return queryset.filter(number=value.upper())

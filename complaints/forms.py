@@ -15,7 +15,7 @@ from bp3mi.models import Country, Region
 from bp3mi.phone import normalise_phone
 from documents.choices import FileFormat
 from documents.uploads import clean_upload, too_large_message
-from registrations.nik import nik_is_valid
+from registrations.nik import nik_clean, nik_normalise
 from stakeholders.choices import StakeholderKind
 from stakeholders.models import Stakeholder
 
@@ -121,6 +121,13 @@ class CaseDetailsForm(forms.ModelForm):
     the officers' correction form."""
 
     procedural = ProceduralField()
+    # Longer than 16 so that a NIK typed with spaces reaches clean_worker_nik.
+    worker_nik = forms.CharField(
+        label=_("NIK pekerja (bila tahu)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
     class Meta:
         model = Case
@@ -199,14 +206,10 @@ class CaseDetailsForm(forms.ModelForm):
         return (self.cleaned_data.get("complainant_email") or "").strip().lower()
 
     def clean_worker_nik(self):
-        nik = "".join((self.cleaned_data.get("worker_nik") or "").split())
-        if not nik:
+        raw = self.cleaned_data.get("worker_nik") or ""
+        if not nik_normalise(raw):
             return ""
-        if not nik.isdigit() or len(nik) != 16 or not nik_is_valid(nik):
-            raise ValidationError(
-                _("NIK harus 16 angka sesuai KTP. Kosongkan bila tidak tahu."), code="nik"
-            )
-        return nik
+        return nik_clean(raw)
 
     def clean_worker_passport(self):
         return "".join((self.cleaned_data.get("worker_passport") or "").split()).upper()

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from bp3mi.models import User
 from registrations.models import Registration
+from registrations.nik import nik_is_ascii_digits, nik_normalise
 from stakeholders.models import Stakeholder
 
 from .choices import CaseStatus, EventKind
@@ -119,8 +120,8 @@ def registration_lookup(*, query: str) -> list[Registration]:
     """Registrations an officer may link a case to, found by the exact NIK or number only
     (no browsing of CPMI data by name)."""
     query = (query or "").strip()
-    compact = query.replace(" ", "")
-    if compact.isdigit() and len(compact) == 16:
+    compact = nik_normalise(query)
+    if nik_is_ascii_digits(compact):
         condition = Q(applicant__nik=compact)
     elif query.upper().startswith("REG-"):
         condition = Q(number=query.upper())

@@ -152,18 +152,14 @@ def step_days() -> dict[str, int]:
     return dict(StepDeadline.objects.values_list("status", "working_days"))
 
 
-def step_due_date(
-    *, status: str, start: datetime.date, days: dict[str, int] | None = None, calendar=None
-) -> datetime.date | None:
+def step_due_date(*, status: str, start: datetime.date) -> datetime.date | None:
     """When a case entering `status` on `start` must move on; None for finished cases or a
     step without a deadline."""
     if status in FINISHED_STATUSES:
         return None
-    n = (days if days is not None else step_days()).get(status)
+    n = step_days().get(status)
     if n is None:
         return None
-    if calendar is not None:
-        return calendar.add(start, n)
     return add_working_days(start, n)
 
 

@@ -18,7 +18,9 @@ def complaints_dashboard(context):
     return {
         "user": user,
         "perms": context.get("perms"),
-        "my_cases": selectors.my_open_cases(user=user),
+        "my_cases": selectors.my_open_cases(user=user)
+        if user.has_perm("complaints.change_case")
+        else [],
         "overdue": overdue,
         "overdue_count": overdue_count,
     }

@@ -93,8 +93,13 @@ def test_missing_consent_and_contact_are_explained(client):
 
 def test_a_malformed_nik_is_explained(client):
     response = client.post(FILE_URL, public_form(worker_nik="12345"))
-    assert "NIK harus 16 angka" in response.content.decode()
+    assert "NIK harus terdiri dari 16 angka" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_a_full_width_nik_is_stored_in_its_normal_form(client):
+    client.post(FILE_URL, public_form(worker_nik="７４７１ ０１５７ ０８９５ ０００１"))
+    assert Case.objects.get().worker_nik == "7471015708950001"
 
 
 def test_an_executable_attachment_is_refused_and_nothing_stored(client):
@@ -468,6 +473,7 @@ def test_dashboards_show_my_cases_and_the_overdue_list(client, petugas_pengaduan
     client.force_login(kepala)
     page = client.get(reverse("dashboard")).content.decode()
     assert "1 kasus terlambat" in page and late.number in page
+    assert "Kasus pengaduan saya" not in page
 
 
 def test_the_p3mi_directory_page_shows_its_complaints_by_status(client, staf_data, kepala):
