@@ -19,6 +19,9 @@ LAYERS = {
     "documents": 3,
     "complaints": 3,
     "statistics": 4,
+    # The statistics app's package (a package named `statistics` would shadow the standard
+    # module); its templates live under templates/statistics/.
+    "reports": 4,
     "demo": 5,
 }
 APPS = [app for app in LAYERS if (ROOT / app).is_dir()]
