@@ -97,6 +97,15 @@ MENU: tuple[Area, ...] = (
         ),
     ),
     Area(
+        "statistik",
+        _("Statistik"),
+        (
+            Link(_("Dasbor statistik"), "statistics:dashboard", "registrations.view_statistics"),
+            Link(_("Buat laporan"), "statistics:request", "registrations.view_statistics"),
+            Link(_("Unduhan saya"), "statistics:exports", "registrations.view_statistics"),
+        ),
+    ),
+    Area(
         "administrasi",
         _("Administrasi"),
         (

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "registrations",
     "documents",
     "complaints",
+    "reports",
     "demo",
 ]
 
@@ -300,12 +301,27 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=15),
     },
     "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
+    "statistics-export-sweep": {"task": "statistics.tasks.export_sweep", "schedule": 60.0},
+    # Hourly: export files past their retention are deleted.
+    "statistics-export-expiry": {
+        "task": "statistics.tasks.export_expiry",
+        "schedule": crontab(minute=25),
+    },
     # Daily at 06:00 office time: complaint deadlines, reminders and closure proposals.
     "complaints-deadline-sweep": {
         "task": "complaints.tasks.case_deadline_sweep",
         "schedule": crontab(hour=6, minute=0),
     },
 }
+# How many days a finished statistics export stays downloadable before its file is deleted.
+STATISTICS_EXPORT_RETENTION_DAYS = env.int("STATISTICS_EXPORT_RETENTION_DAYS", default=7)
+# Time limits of one export job (seconds): a full row-level export of a million rows fits.
+STATISTICS_EXPORT_SOFT_TIME_LIMIT = env.int("STATISTICS_EXPORT_SOFT_TIME_LIMIT", default=1500)
+STATISTICS_EXPORT_TIME_LIMIT = env.int("STATISTICS_EXPORT_TIME_LIMIT", default=1800)
+# How long the public statistics page and its CSV are cached (seconds).
+STATISTICS_PUBLIC_CACHE_SECONDS = env.int("STATISTICS_PUBLIC_CACHE_SECONDS", default=60 * 60)
+# Public cells below this number are shown as "<5" and protected by complementary suppression.
+STATISTICS_PUBLIC_MIN_CELL = 5
 
 # --- Front end and security headers ------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("documents.urls")),
+    path("", include("reports.urls")),
     path("", include("complaints.urls")),
     path("admin/", admin.site.urls),
 ]

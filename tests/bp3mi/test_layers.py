@@ -22,6 +22,9 @@ LAYERS = {
     "documents": 3,
     "complaints": 4,
     "statistics": 5,
+    # The statistics app's package (a package named `statistics` would shadow the standard
+    # module); its templates live under templates/statistics/.
+    "reports": 5,
     "demo": 6,
 }
 APPS = [app for app in LAYERS if (ROOT / app).is_dir()]
