@@ -125,3 +125,14 @@ def test_seeded_complaints_are_spread_valid_and_not_duplicated():
     some = Case.objects.order_by("?").first()
     assert case_track(number=some.number, code=DEMO_TRACKING_CODE) == some
     assert some.events.filter(kind="filed").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_officers_have_a_nip_for_their_letters_and_the_cpmi_none():
+    from demo.management.commands.seed_demo import DEMO_DOMAIN
+
+    call_command("seed_demo", verbosity=0)
+    kepala = User.objects.get(email=f"kepala@{DEMO_DOMAIN}")
+    assert len(kepala.nip) == 18 and kepala.nip.isdigit()
+    kepala.full_clean()
+    assert User.objects.get(email=f"cpmi@{DEMO_DOMAIN}").nip == ""

@@ -264,10 +264,18 @@ class Command(BaseCommand):
 
     def _users(self):
         created = []
-        for role, local, name, staff in DEMO_USERS:
+        for index, (role, local, name, staff) in enumerate(DEMO_USERS, start=1):
+            # Officers sign letters with their NIP: an invented one (born 1 Jan 1980, appointed
+            # Jan 2005, serial = the account's place in the list).
+            nip = "" if role == roles.CPMI else f"19800101200501100{index}"
             user, was_created = User.objects.get_or_create(
                 email=f"{local}@{DEMO_DOMAIN}",
-                defaults={"full_name": name, "is_staff": staff, "phone": "+6281200000000"},
+                defaults={
+                    "full_name": name,
+                    "is_staff": staff,
+                    "phone": "+6281200000000",
+                    "nip": nip,
+                },
             )
             if was_created:
                 user.set_password(DEMO_PASSWORD)
