@@ -25,7 +25,12 @@ from documents.services import (
 )
 from registrations.choices import RegistrationStatus as RS
 
-from .helpers import clean_pdf, registration_with_documents, verified_registration
+from .helpers import (
+    approve_all,
+    clean_pdf,
+    registration_with_documents,
+    verified_registration,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +138,60 @@ def test_the_verifying_officer_cannot_sign_four_eyes(verifikator, make_user):
     registration = verified_registration(verifikator=both)
     with pytest.raises(ValidationError, match="empat mata"):
         letter_sign(registration=registration, by=both)
+    assert not Letter.objects.exists()
+
+
+def test_an_officer_who_rejected_an_earlier_version_cannot_sign(
+    verifikator, make_user, cpmi_user, django_capture_on_commit_callbacks
+):
+    from bp3mi import roles
+
+    admin = make_user(roles.ADMIN, is_staff=True)
+    registration = registration_with_documents(user=cpmi_user)
+    ktp = current(registration, "ktp")
+    document_reject(
+        document=ktp, by=admin, revision=ktp.revision, reason="tidak_terbaca", note="Foto KTP buram"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        registration_request_correction(registration=registration, by=admin)
+    document_upload(
+        registration=registration, document_type=ktp.document_type, clean=clean_pdf(2), by=cpmi_user
+    )
+    registration = approve_all(registration, verifikator)
+    assert registration.status == RS.VERIFIED
+    # Every current version was reviewed by someone else; version 1 was the admin's.
+    assert not Document.objects.filter(
+        registration=registration, is_current=True, reviewed_by=admin
+    )
+    with pytest.raises(ValidationError, match="empat mata"):
+        letter_sign(registration=registration, by=admin)
+    assert not Letter.objects.exists()
+
+
+def test_a_review_overwritten_later_still_bars_its_officer_from_signing(
+    verifikator, kepala, django_capture_on_commit_callbacks
+):
+    registration = registration_with_documents()
+    ktp = current(registration, "ktp")
+    # The Kepala rejected the KTP, then a verifikator approved the same version.
+    ktp = document_reject(
+        document=ktp, by=kepala, revision=ktp.revision, reason="tidak_terbaca", note="Buram"
+    )
+    Document.objects.filter(pk=ktp.pk).update(status="menunggu")
+    registration = approve_all(registration, verifikator)
+    assert current(registration, "ktp").reviewed_by == verifikator
+    with pytest.raises(ValidationError, match="empat mata"):
+        letter_sign(registration=registration, by=kepala)
+
+
+def test_signing_rechecks_that_every_listed_document_is_approved(verifikator, kepala):
+    registration = verified_registration(verifikator=verifikator)
+    # The status says Verified, but a listed document is no longer approved.
+    Document.objects.filter(
+        registration=registration, document_type__code="skck", is_current=True
+    ).update(status="menunggu")
+    with pytest.raises(ValidationError, match="belum disetujui: SKCK"):
+        letter_sign(registration=registration, by=kepala)
     assert not Letter.objects.exists()
 
 
