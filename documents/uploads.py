@@ -1,9 +1,15 @@
 """Checks an uploaded file by its content, never by its name or the browser's claim.
 
-PDF, JPEG and PNG are the only formats. A PDF must parse and not be encrypted; it is stored
-as sent. An image must decode; it is re-encoded without its metadata (EXIF, GPS) and scaled
-down when larger than a document needs. Everything else is refused with a reason in Bahasa
-Indonesia."""
+PDF, JPEG and PNG are the only formats. A PDF must parse, not be encrypted and carry no
+active content (scripts, actions that run by themselves, program launches, attached files);
+it is then stored as sent. An image must decode within a memory budget; it is re-encoded
+without its metadata (EXIF, GPS) and scaled down when larger than a document needs.
+Everything else is refused with a reason in Bahasa Indonesia.
+
+A PDF with active content is refused rather than rewritten without it: a scan or a photo of
+a document never needs scripts or attachments, so such a file is either hostile or the wrong
+file; and what officers review and what the person sent stay byte for byte the same file
+(its SHA-256 is the one the person's own copy has)."""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from .choices import FileFormat
 
@@ -108,6 +115,61 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
+# Keys and action types that make a PDF reader run something or hand over a file.
+_SCRIPT_KEYS = {"/JS", "/JavaScript", "/AA", "/XFA"}
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/GoToE",
+    "/RichMediaExecute",
+    "/Rendition",
+    "/Sound",
+    "/Movie",
+}
+_ATTACHMENT_KEYS = {"/EmbeddedFiles", "/EmbeddedFile", "/EF"}
+_ATTACHMENT_TYPES = {"/FileAttachment", "/RichMedia", "/Filespec"}
+# A document scan has a few hundred objects; a file past this is refused as unreadable.
+_MAX_PDF_OBJECTS = 200_000
+
+
+def pdf_active_content(reader: PdfReader) -> str | None:
+    """'script' or 'attachment' when anything reachable from the PDF's trailer would run
+    code, launch a program or carry an embedded file; None for a plain document. Names are
+    compared after pypdf decoded them, so `/J#61vaScript` is `/JavaScript` here too."""
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        visited += 1
+        if visited > _MAX_PDF_OBJECTS:
+            raise PdfReadError("too many objects")
+        if isinstance(node, DictionaryObject):
+            keys = set(node.keys())
+            if keys & _ATTACHMENT_KEYS:
+                return "attachment"
+            kinds = {str(node.get(k)) for k in ("/Type", "/Subtype") if k in node}
+            if kinds & _ATTACHMENT_TYPES:
+                return "attachment"
+            if keys & _SCRIPT_KEYS:
+                return "script"
+            action = node.get("/S")
+            if isinstance(action, NameObject) and action in _ACTIVE_ACTIONS:
+                return "script"
+            stack.extend(v for k, v in node.items() if k != "/Parent")
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return None
+
+
 def _check_pdf(content: bytes) -> None:
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
@@ -119,6 +181,7 @@ def _check_pdf(content: bytes) -> None:
         if len(reader.pages) == 0:
             raise PdfReadError("no pages")
         reader.pages[0].mediabox  # noqa: B018 - touching the first page parses it
+        active = pdf_active_content(reader)
     except ValidationError:
         raise
     except Exception as exc:  # pypdf raises many kinds on a broken file
@@ -126,6 +189,24 @@ def _check_pdf(content: bytes) -> None:
             _("PDF ini rusak atau tidak dapat dibaca. Simpan ulang lalu unggah kembali."),
             code="broken_pdf",
         ) from exc
+    if active == "attachment":
+        raise ValidationError(
+            _(
+                "PDF ini berisi berkas lampiran di dalamnya, yang dapat membahayakan komputer "
+                "petugas. Unggah PDF dokumennya saja, tanpa lampiran (misalnya pindai ulang "
+                "atau cetak ulang sebagai PDF)."
+            ),
+            code="pdf_attachment",
+        )
+    if active == "script":
+        raise ValidationError(
+            _(
+                "PDF ini berisi skrip atau perintah yang berjalan sendiri saat dibuka "
+                "(JavaScript, menjalankan program), yang dapat membahayakan komputer petugas. "
+                "Pindai ulang dokumen atau cetak ulang sebagai PDF biasa, lalu unggah kembali."
+            ),
+            code="pdf_active_content",
+        )
 
 
 def _reencode_image(content: bytes, file_format: str) -> bytes:

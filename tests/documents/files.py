@@ -5,6 +5,13 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 
 def pdf_bytes(pages: int = 1) -> bytes:
@@ -14,6 +21,67 @@ def pdf_bytes(pages: int = 1) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _written(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _action(kind: str, **entries) -> DictionaryObject:
+    action = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    for key, value in entries.items():
+        action[NameObject(f"/{key}")] = TextStringObject(value)
+    return action
+
+
+def hostile_pdf_bytes(kind: str) -> bytes:
+    """A one-page PDF carrying one kind of active content, built as an attacker would."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    if kind == "open_action_javascript":
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(
+            _action("/JavaScript", JS="app.alert('halo');")
+        )
+    elif kind == "page_additional_action":
+        page[NameObject("/AA")] = DictionaryObject(
+            {NameObject("/O"): _action("/JavaScript", JS="this.exportDataObject({});")}
+        )
+    elif kind == "launch":
+        writer._root_object[NameObject("/OpenAction")] = _action("/Launch", F="cmd.exe")
+    elif kind == "javascript_name_tree":
+        tree = DictionaryObject(
+            {
+                NameObject("/Names"): ArrayObject(
+                    [
+                        TextStringObject("mulai"),
+                        writer._add_object(
+                            _action("/JavaScript", JS="app.launchURL('http://contoh.test/');")
+                        ),
+                    ]
+                )
+            }
+        )
+        writer._root_object[NameObject("/Names")] = DictionaryObject(
+            {NameObject("/JavaScript"): writer._add_object(tree)}
+        )
+    elif kind == "embedded_executable":
+        writer.add_attachment("setup.exe", b"MZ\x90\x00\x03" + b"\x00" * 2000)
+    else:
+        raise ValueError(kind)
+    return _written(writer)
+
+
+def pdf_with_harmless_open_action() -> bytes:
+    """Opens at page 1, fit to the window: a destination, not an action that runs code."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [page.indirect_reference, NameObject("/Fit")]
+    )
+    page[NameObject("/Rotate")] = NumberObject(0)
+    return _written(writer)
 
 
 def encrypted_pdf_bytes() -> bytes:

@@ -11,7 +11,15 @@ from documents.models import Document, DocumentType
 from registrations.choices import RegistrationStatus
 from tests.factories import ApplicantFactory, RegistrationFactory
 
-from .files import encrypted_pdf_bytes, jpeg_bytes, pdf_bytes, png_bytes, upload
+from .files import (
+    encrypted_pdf_bytes,
+    hostile_pdf_bytes,
+    jpeg_bytes,
+    pdf_bytes,
+    pdf_with_harmless_open_action,
+    png_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +68,53 @@ def test_encrypted_pdf_is_refused(client, cpmi_user, own_registration, private_s
         client, own_registration, "ktp", upload("ktp.pdf", encrypted_pdf_bytes())
     )
     assert "dikunci dengan kata sandi" in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("open_action_javascript", "berisi skrip atau perintah yang berjalan sendiri"),
+        ("page_additional_action", "berisi skrip atau perintah yang berjalan sendiri"),
+        ("launch", "berisi skrip atau perintah yang berjalan sendiri"),
+        ("javascript_name_tree", "berisi skrip atau perintah yang berjalan sendiri"),
+        ("embedded_executable", "berisi berkas lampiran di dalamnya"),
+    ],
+)
+def test_a_pdf_with_active_content_is_refused_and_nothing_is_stored(
+    client, cpmi_user, own_registration, private_storage, kind, message
+):
+    content = hostile_pdf_bytes(kind)
+    assert content.startswith(b"%PDF-")
+    client.force_login(cpmi_user)
+    response = post_upload(client, own_registration, "ktp", upload("ktp.pdf", content))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_a_pdf_whose_open_action_only_shows_page_one_is_accepted(
+    client, cpmi_user, own_registration
+):
+    client.force_login(cpmi_user)
+    content = pdf_with_harmless_open_action()
+    response = post_upload(client, own_registration, "ktp", upload("ktp.pdf", content))
+    assert response.status_code == 302
+    with Document.objects.get().file.open("rb") as stored:
+        assert stored.read() == content
+
+
+def test_an_html_page_carrying_a_pdf_later_in_the_file_is_refused_as_html(
+    client, cpmi_user, own_registration, private_storage
+):
+    # A real PDF after the page: a lenient parser finds it from the end of the file.
+    content = b"<!DOCTYPE html><html><body><script>alert(1)</script>\n" + pdf_bytes()
+    assert b"%PDF-" in content
+    client.force_login(cpmi_user)
+    response = post_upload(client, own_registration, "ktp", upload("ktp.pdf", content))
+    assert "halaman web (HTML)" in response.content.decode()
     assert Document.objects.count() == 0
     assert stored_files(private_storage) == []
 
