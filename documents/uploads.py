@@ -32,8 +32,6 @@ from .choices import FileFormat
 
 # A photo of an A4 page is readable at this size; larger ones are scaled down.
 MAX_IMAGE_SIDE = 2400
-# Refuse decompression bombs long before they fill the memory.
-MAX_IMAGE_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -209,6 +207,56 @@ def _check_pdf(content: bytes) -> None:
         )
 
 
+# Bytes per pixel of the decoded image in Pillow's memory (RGB is stored as four bytes).
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 4, "PA": 4, "RGB": 4, "RGBA": 4, "CMYK": 4}
+
+
+def _too_many_pixels(width: int, height: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "Resolusi gambar terlalu besar (%(width)s × %(height)s piksel). Foto dokumen "
+            "cukup %(limit)s megapiksel: kecilkan foto atau ambil ulang dengan resolusi lebih "
+            "rendah, lalu unggah kembali."
+        )
+        % {
+            "width": width,
+            "height": height,
+            "limit": settings.UPLOAD_IMAGE_MAX_PIXELS // 1_000_000,
+        },
+        code="too_many_pixels",
+    )
+
+
+def open_image_within_budget(content: bytes, file_format: str) -> Image.Image:
+    """Open an image and decide, from its header alone, whether decoding it fits the memory
+    budget: at most UPLOAD_IMAGE_MAX_PIXELS pixels, and at most UPLOAD_IMAGE_DECODE_MAX_BYTES
+    once decoded. A JPEG is decoded at a reduced scale (1/2, 1/4 or 1/8, chosen by `draft`)
+    no smaller than the size it is stored at, so a 24 Mpx photo costs a quarter of its full
+    size; a PNG has no such shortcut and must fit the budget whole."""
+    image = Image.open(io.BytesIO(content))
+    width, height = image.size
+    if width * height > settings.UPLOAD_IMAGE_MAX_PIXELS:
+        image.close()
+        raise _too_many_pixels(width, height)
+    if file_format == FileFormat.JPEG:
+        # The size the stored image will have; draft keeps the decoded one at least as big.
+        scale = min(1.0, MAX_IMAGE_SIDE / max(width, height))
+        target = (max(1, int(width * scale)), max(1, int(height * scale)))
+        image.draft("RGB" if image.mode == "RGB" else None, target)
+    decoded = image.size[0] * image.size[1] * _BYTES_PER_PIXEL.get(image.mode, 8)
+    if decoded > settings.UPLOAD_IMAGE_DECODE_MAX_BYTES:
+        image.close()
+        raise ValidationError(
+            _(
+                "Gambar %(format)s ini terlalu besar untuk diproses (%(width)s × %(height)s "
+                "piksel). Simpan sebagai JPEG atau kecilkan ukurannya, lalu unggah kembali."
+            )
+            % {"format": image.format or "", "width": width, "height": height},
+            code="too_large_to_decode",
+        )
+    return image
+
+
 def _reencode_image(content: bytes, file_format: str) -> bytes:
     broken = ValidationError(
         _("Gambar ini rusak atau tidak dapat dibaca. Ambil foto ulang lalu unggah kembali."),
@@ -216,18 +264,14 @@ def _reencode_image(content: bytes, file_format: str) -> bytes:
     )
     try:
         with Image.open(io.BytesIO(content)) as probe:
-            if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("Resolusi gambar terlalu besar. Kecilkan foto lalu unggah kembali."),
-                    code="too_many_pixels",
-                )
             probe.verify()
-        with Image.open(io.BytesIO(content)) as image:
+        with open_image_within_budget(content, file_format) as image:
             image.load()
-            # Keep the orientation the camera meant, then drop every metadata block.
-            image = ImageOps.exif_transpose(image)
+            # Scale down first, then turn as the camera meant: the turn copies the pixels.
             if max(image.size) > MAX_IMAGE_SIDE:
                 image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+            # Keep the orientation the camera meant, then drop every metadata block.
+            image = ImageOps.exif_transpose(image)
             out = io.BytesIO()
             if file_format == FileFormat.JPEG:
                 if image.mode not in {"RGB", "L"}:
@@ -240,13 +284,15 @@ def _reencode_image(content: bytes, file_format: str) -> bytes:
             return out.getvalue()
     except ValidationError:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            _(
+                "Gambar ini mengembang menjadi jauh lebih besar daripada ukuran berkasnya "
+                "(bom dekompresi) dan tidak diterima. Ambil foto ulang lalu unggah kembali."
+            ),
+            code="decompression_bomb",
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise broken from exc
 
 

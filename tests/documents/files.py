@@ -1,6 +1,8 @@
 """Small files made on the fly for upload tests."""
 
 import io
+import struct
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -111,6 +113,33 @@ def png_bytes(size=(400, 300)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (10, 120, 200)).save(out, format="PNG")
     return out.getvalue()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
+
+
+def white_png(width: int, height: int, rows: int | None = None) -> bytes:
+    """A well-formed white RGB PNG of `width` x `height` pixels, written row by row without
+    holding the image in memory: it compresses to almost nothing (7070 x 7070 is ~150 KB),
+    as in a file made to exhaust the memory of what decodes it. With `rows`, only the first
+    rows are in the file (the header still claims the full size)."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    row = b"\x00" + b"\xff" * 3 * width
+    packer = zlib.compressobj(9)
+    pixels = b"".join(packer.compress(row) for _ in range(height if rows is None else rows))
+    pixels += packer.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", pixels)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from documents.models import Document, DocumentType
+from documents.uploads import open_image_within_budget
 from registrations.choices import RegistrationStatus
 from tests.factories import ApplicantFactory, RegistrationFactory
 
@@ -19,6 +20,7 @@ from .files import (
     pdf_with_harmless_open_action,
     png_bytes,
     upload,
+    white_png,
 )
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +214,71 @@ def test_every_version_is_kept_and_only_the_last_is_current(client, cpmi_user, o
         Document.objects.order_by("version").values_list("version", "is_current", "status")
     )
     assert versions == [(1, False, "diganti"), (2, True, "menunggu")]
+
+
+def test_a_small_png_of_7070_by_7070_pixels_is_refused_from_its_header_before_decoding(
+    client, cpmi_user, own_registration, private_storage, monkeypatch
+):
+    content = white_png(7070, 7070)
+    assert len(content) < 200 * 1024
+    decoded = []
+    original_load = Image.Image.load
+    monkeypatch.setattr(
+        Image.Image, "load", lambda im: decoded.append(im.size) or original_load(im)
+    )
+    client.force_login(cpmi_user)
+    response = post_upload(client, own_registration, "ktp", upload("ktp.png", content))
+    assert "Resolusi gambar terlalu besar (7070 × 7070 piksel)" in response.content.decode()
+    assert (7070, 7070) not in decoded
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_a_decompression_bomb_is_refused_with_its_name(
+    client, cpmi_user, own_registration, private_storage
+):
+    content = white_png(20000, 20000, rows=1)
+    client.force_login(cpmi_user)
+    response = post_upload(client, own_registration, "ktp", upload("ktp.png", content))
+    assert "bom dekompresi" in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_a_png_that_would_not_fit_the_decoding_budget_is_refused(
+    client, cpmi_user, own_registration, private_storage
+):
+    # 18 Mpx is under the pixel cap, but a PNG is decoded whole: 72 MB.
+    content = white_png(4500, 4000, rows=1)
+    client.force_login(cpmi_user)
+    response = post_upload(client, own_registration, "ktp", upload("ktp.png", content))
+    assert "Gambar PNG ini terlalu besar untuk diproses" in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_the_pixel_cap_is_a_setting(client, cpmi_user, own_registration, settings):
+    settings.UPLOAD_IMAGE_MAX_PIXELS = 1_000_000
+    client.force_login(cpmi_user)
+    response = post_upload(
+        client, own_registration, "ktp", upload("ktp.jpg", jpeg_bytes((1200, 1000)))
+    )
+    assert "Foto dokumen cukup 1 megapiksel" in response.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_stored_at_document_size(
+    client, cpmi_user, own_registration
+):
+    out = io.BytesIO()
+    Image.new("L", (6000, 4000), 200).save(out, format="JPEG")
+    content = out.getvalue()
+    with open_image_within_budget(content, "jpeg") as image:
+        image.load()
+        # Half the size in each direction: a quarter of the memory of a full decode.
+        assert image.size == (3000, 2000)
+    client.force_login(cpmi_user)
+    response = post_upload(client, own_registration, "ktp", upload("ktp.jpg", content))
+    assert response.status_code == 302
+    with Document.objects.get().file.open("rb") as stored:
+        assert Image.open(stored).size == (2400, 1600)
