@@ -234,7 +234,7 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # than a phone photo of a document needs, or would take more memory than this once decoded
 # (JPEGs are decoded at a reduced scale; a PNG is decoded whole).
 UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=24_000_000)
-UPLOAD_IMAGE_DECODE_MAX_BYTES = env.int("UPLOAD_IMAGE_DECODE_MAX_BYTES", default=48 * 1024 * 1024)
+UPLOAD_IMAGE_DECODE_MAX_BYTES = env.int("UPLOAD_IMAGE_DECODE_MAX_BYTES", default=40 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587. Unset: printed to the console.
