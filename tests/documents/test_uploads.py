@@ -172,7 +172,7 @@ def test_photo_is_stored_without_its_gps_metadata_under_a_random_name(
 
 def test_oversized_photo_is_scaled_down(client, cpmi_user, own_registration):
     client.force_login(cpmi_user)
-    post_upload(client, own_registration, "ktp", upload("besar.png", png_bytes((4000, 3000))))
+    post_upload(client, own_registration, "ktp", upload("besar.png", png_bytes((3600, 2700))))
     document = Document.objects.get()
     with document.file.open("rb") as stored:
         assert max(Image.open(stored).size) == 2400
