@@ -15,10 +15,14 @@ from .models import AuditEvent, NumberSequence, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client address as the web server saw it (a proxy in front sets REMOTE_ADDR)."""
+    """The client's address, the one function every part of the portal uses (audit trail,
+    rate limits) and the same one django-axes uses for locking: django-ipware, trusting
+    X-Forwarded-For only as far as `PROXY_COUNT` proxies go."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 def audit_record(

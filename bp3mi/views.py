@@ -11,7 +11,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
-from . import health
+from . import health, ratelimits
 from .forms import SignupForm
 from .models import AuditEvent
 from .services import audit_record, user_signup
@@ -44,6 +44,20 @@ class SignupView(FormView):
         if request.user.is_authenticated:
             return redirect("dashboard")
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if ratelimits.limited(request, "signup", key="ip"):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Terlalu banyak pendaftaran akun dari jaringan ini dalam waktu singkat. "
+                    "Coba lagi sekitar satu jam lagi, atau minta bantuan petugas di loket LTSA."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = user_signup(

@@ -67,7 +67,8 @@ def document_upload(
     """Store a checked file as the new current version of a document.
 
     A version already approved cannot be replaced; while corrections are asked for, only a
-    rejected document can. The file is written under a random name; if the database write
+    rejected document can; a registration holds at most UPLOAD_MAX_VERSIONS versions of a
+    document type. The file is written under a random name; if the database write
     fails the file is removed again, so nothing half-written stays behind."""
     name = f"x.{EXTENSIONS[clean.file_format]}"
     stored = ""
@@ -100,6 +101,15 @@ def document_upload(
                     _("Dokumen %(type)s sudah disetujui dan tidak perlu diunggah lagi.")
                     % {"type": document_type.name},
                     code="approved",
+                )
+            if current is not None and current.version >= settings.UPLOAD_MAX_VERSIONS:
+                raise ValidationError(
+                    _(
+                        "Dokumen %(type)s sudah diunggah %(count)s kali, batas untuk satu "
+                        "pendaftaran. Bila masih perlu diganti, hubungi petugas BP3MI."
+                    )
+                    % {"type": document_type.name, "count": current.version},
+                    code="too_many_versions",
                 )
             if (
                 locked.status == RS.NEEDS_CORRECTION

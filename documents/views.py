@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from bp3mi import ratelimits
 from bp3mi.models import AuditEvent
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
 from bp3mi.services import audit_record
@@ -90,6 +91,17 @@ class DocumentUploadView(ScopedPermissionMixin, SingleObjectMixin, FormView):
 
     def _post(self, request, *args, **kwargs):
         self.setup_objects()
+        if ratelimits.limited(request, "upload", key="user"):
+            self.refusal = ValidationError(
+                _(
+                    "Terlalu banyak unggahan dari akun ini dalam waktu singkat. Tunggu sekitar "
+                    "satu jam, lalu unggah kembali."
+                ),
+                code="rate_limited",
+            )
+            response = self.form_invalid(self.get_form())
+            response.status_code = 429
+            return response
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -97,6 +109,7 @@ class DocumentUploadView(ScopedPermissionMixin, SingleObjectMixin, FormView):
             **super().get_form_kwargs(),
             "document_type": self.document_type,
             "too_large": getattr(self.request, "upload_too_large", False),
+            "refusal": getattr(self, "refusal", None),
         }
 
     def get_context_data(self, **kwargs):

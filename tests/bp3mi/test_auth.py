@@ -92,3 +92,20 @@ def test_password_change_requires_login(client, cpmi_user):
     assert client.get(reverse("password_change")).status_code == 302
     client.force_login(cpmi_user)
     assert client.get(reverse("password_change")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_signups_from_one_address_are_rate_limited(client, settings):
+    settings.RATELIMIT_RATES = {**settings.RATELIMIT_RATES, "signup": "2/h"}
+    for i in range(2):
+        client.post(reverse("signup"), signup_data(email=f"orang{i}@contoh.test"))
+        client.logout()
+    response = client.post(reverse("signup"), signup_data(email="orang9@contoh.test"))
+    assert response.status_code == 429
+    assert "Terlalu banyak pendaftaran akun dari jaringan ini" in response.content.decode()
+    assert not User.objects.filter(email="orang9@contoh.test").exists()
+    # Another address is not held back.
+    other = client.post(
+        reverse("signup"), signup_data(email="orang8@contoh.test"), REMOTE_ADDR="10.1.2.3"
+    )
+    assert other.status_code != 429

@@ -282,3 +282,35 @@ def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_stored_at_document_size(
     assert response.status_code == 302
     with Document.objects.get().file.open("rb") as stored:
         assert Image.open(stored).size == (2400, 1600)
+
+
+def test_versions_of_one_document_are_limited(client, cpmi_user, own_registration, settings):
+    settings.UPLOAD_MAX_VERSIONS = 3
+    client.force_login(cpmi_user)
+    for pages in (1, 2, 3):
+        assert post_upload(client, own_registration, "ktp", upload("a.pdf", pdf_bytes(pages)))
+    response = post_upload(client, own_registration, "ktp", upload("d.pdf", pdf_bytes(4)))
+    assert "Dokumen KTP sudah diunggah 3 kali, batas untuk satu pendaftaran" in (
+        response.content.decode()
+    )
+    assert Document.objects.filter(document_type__code="ktp").count() == 3
+    # Another document type has its own count.
+    response = post_upload(client, own_registration, "kk", upload("kk.pdf", pdf_bytes(1)))
+    assert response.status_code == 302
+
+
+def test_uploads_per_account_are_rate_limited(
+    client, cpmi_user, own_registration, settings, private_storage
+):
+    settings.RATELIMIT_RATES = {**settings.RATELIMIT_RATES, "upload": "2/h"}
+    client.force_login(cpmi_user)
+    for code in ("ktp", "kk"):
+        assert (
+            post_upload(client, own_registration, code, upload("a.pdf", pdf_bytes())).status_code
+            == 302
+        )
+    response = post_upload(client, own_registration, "akta_lahir", upload("a.pdf", pdf_bytes()))
+    assert response.status_code == 429
+    assert "Terlalu banyak unggahan dari akun ini" in response.content.decode()
+    assert Document.objects.count() == 2
+    assert len(stored_files(private_storage)) == 2
