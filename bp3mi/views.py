@@ -14,7 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from . import health, ratelimits
 from .forms import SignupForm
 from .models import AuditEvent
-from .services import audit_record, user_signup
+from .services import user_signup
 
 
 class HomeView(TemplateView):
@@ -22,17 +22,8 @@ class HomeView(TemplateView):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, with each successful sign-in written to the audit trail."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit_record(
-            actor=form.get_user(),
-            action=AuditEvent.Action.LOGIN,
-            obj=form.get_user(),
-            request=self.request,
-        )
-        return response
+    """Django's login; every sign-in and failed attempt, here or in the admin, is audited
+    by the receivers in bp3mi/auth.py."""
 
 
 class SignupView(FormView):

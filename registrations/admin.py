@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from bp3mi.admin import ReadOnlyAdminMixin
+
 from .models import (
     Applicant,
     DuplicateNikAttempt,
@@ -10,19 +12,19 @@ from .models import (
 )
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Milestone
     extra = 0
     raw_id_fields = ["recorded_by"]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChange
     extra = 0
     raw_id_fields = ["changed_by"]
 
 
-class DuplicateNikAttemptInline(admin.TabularInline):
+class DuplicateNikAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DuplicateNikAttempt
     extra = 0
     raw_id_fields = ["attempted_by"]
@@ -30,7 +32,10 @@ class DuplicateNikAttemptInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only with its history: status, number and flags change only through the
+    services, which keep the rules and write the audit trail."""
+
     list_display = [
         "number",
         "applicant",
@@ -49,7 +54,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(admin.ModelAdmin):
+class ApplicantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "sex", "birth_date", "region"]
     list_filter = ["sex", "region"]
     search_fields = ["full_name", "=nik"]
