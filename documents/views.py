@@ -5,6 +5,7 @@ queue, review and signing (/petugas/verifikasi/...), and the public letter check
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -87,6 +88,23 @@ class DocumentUploadView(ScopedPermissionMixin, SingleObjectMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        try:
+            # Parsed here, before the CSRF check reads the token from it: a body Django's
+            # parser refuses (a part header over 1 KB, as a 1,000-character file name makes)
+            # is answered with the form and the reason, not a bare 400. Nothing is written.
+            request.POST  # noqa: B018
+        except MultiPartParserError:
+            self.setup_objects()
+            self.refusal = ValidationError(
+                _(
+                    "Berkas tidak dapat diterima: namanya terlalu panjang. Ganti nama berkas "
+                    "dengan nama pendek (misalnya ktp.pdf), lalu unggah kembali."
+                ),
+                code="unreadable_upload",
+            )
+            response = self.form_invalid(self.get_form())
+            response.status_code = 400
+            return response
         return csrf_protect(self._post)(request, *args, **kwargs)
 
     def _post(self, request, *args, **kwargs):

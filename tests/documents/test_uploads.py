@@ -314,3 +314,28 @@ def test_uploads_per_account_are_rate_limited(
     assert "Terlalu banyak unggahan dari akun ini" in response.content.decode()
     assert Document.objects.count() == 2
     assert len(stored_files(private_storage)) == 2
+
+
+def test_a_1000_character_file_name_gets_the_form_and_a_reason(
+    client, cpmi_user, own_registration, private_storage
+):
+    """A browser sends the name whole (the test client would cut it to 255)."""
+    boundary = "batas-bp3mi"
+    name = "k" * 1000 + ".pdf"
+    body = (
+        (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + pdf_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    client.force_login(cpmi_user)
+    url = reverse("documents:upload", kwargs={"pk": own_registration.pk, "code": "ktp"})
+    response = client.post(url, body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "namanya terlalu panjang" in page and 'type="file"' in page
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []

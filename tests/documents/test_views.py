@@ -347,3 +347,8 @@ def test_public_check_shows_only_number_date_state_masked_name_and_hash(client, 
     assert "DICABUT" in body and "BERLAKU" not in body
     assert client.get("/verifikasi/bukan-token/").status_code == 404
     assert client.get(f"/verifikasi/{letter.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("token", ["%00", "abc%00def", "%C0%80", "..%2f..%2f", "a" * 300])
+def test_a_hostile_letter_token_is_a_404_for_anyone(client, token):
+    assert client.get(f"/verifikasi/{token}/").status_code == 404
