@@ -82,17 +82,20 @@ class AuditEventListView(PermissionRequiredMixin, ListView):
 @method_decorator(never_cache, name="dispatch")
 class HealthView(View):
     """Machine-readable status for load balancers and monitoring: 200 when the database and
-    the broker answer, 503 otherwise."""
+    the broker answer, 503 otherwise. Staff also see what answered or how it failed;
+    anonymous callers learn nothing about the configuration."""
 
     def get(self, request, *args, **kwargs):
         db_ok, db_detail = health.database_status()
         broker_ok, broker_detail = health.broker_status()
+        staff = request.user.is_authenticated and request.user.is_staff
+        database = {"ok": db_ok, **({"detail": db_detail} if staff else {})}
+        broker = {"ok": broker_ok, **({"detail": broker_detail} if staff else {})}
         body = {
             "status": "ok" if db_ok and broker_ok else "unavailable",
-            "database": {"ok": db_ok, "detail": db_detail},
-            "broker": {"ok": broker_ok, "detail": broker_detail},
+            "database": database,
+            "broker": broker,
             "worker_last_seen": health.worker_last_seen() if db_ok else None,
-            "debug": settings.DEBUG,
         }
         return JsonResponse(body, status=200 if db_ok and broker_ok else 503)
 
