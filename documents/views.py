@@ -356,7 +356,15 @@ class LetterSignView(ScopedPermissionMixin, DetailView):
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return redirect("documents:sign", pk=registration.pk)
-        messages.success(request, _("Surat ditandatangani; PDF sedang dibuat."))
+        # The render job is sent after commit and may wait for the broker (the sweep sends
+        # it once the broker is back): say what holds in both cases.
+        messages.success(
+            request,
+            _(
+                "Surat ditandatangani. PDF-nya akan dibuat sebentar lagi secara otomatis; "
+                "muat ulang halaman ini nanti untuk mengunduhnya."
+            ),
+        )
         return redirect("documents:sign", pk=registration.pk)
 
 

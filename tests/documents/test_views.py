@@ -277,7 +277,7 @@ def test_signing_queue_and_sign_view(
     )
     assert get_as(client, kepala, sign).status_code == 200
     response = client.post(sign, follow=True)
-    assert "PDF sedang dibuat" in response.content.decode()
+    assert "PDF-nya akan dibuat sebentar lagi" in response.content.decode()
     letter = Letter.objects.get(registration=registration)
     assert letter.signed_by == kepala and letter.status == Letter.Status.PENDING
     assert len(client.get(queue).context["registrations"]) == 2
@@ -352,3 +352,29 @@ def test_public_check_shows_only_number_date_state_masked_name_and_hash(client, 
 @pytest.mark.parametrize("token", ["%00", "abc%00def", "%C0%80", "..%2f..%2f", "a" * 300])
 def test_a_hostile_letter_token_is_a_404_for_anyone(client, token):
     assert client.get(f"/verifikasi/{token}/").status_code == 404
+
+
+def test_when_the_broker_is_down_the_signer_is_told_the_pdf_will_be_made_shortly(
+    client, verifikator, kepala
+):
+    from bp3mi.celery import app
+
+    registration = verified_registration(verifikator=verifikator)
+    client.force_login(kepala)
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf.broker_transport_options = {"max_retries": 0}
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        response = client.post(
+            reverse("documents:sign", kwargs={"pk": registration.pk}), follow=True
+        )
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+    page = response.content.decode()
+    assert "PDF-nya akan dibuat sebentar lagi" in page
+    assert "PDF sedang dibuat" not in page
+    assert Letter.objects.get(registration=registration).status == Letter.Status.PENDING
