@@ -1,20 +1,25 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.tokens import default_token_generator
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, ListView, TemplateView
 
 from . import health, ratelimits
 from .forms import SignupForm
-from .models import AuditEvent
-from .services import user_signup
+from .models import AuditEvent, User
+from .services import user_activate, user_signup
 
 
 class HomeView(TemplateView):
@@ -26,10 +31,14 @@ class LoginView(auth_views.LoginView):
     by the receivers in bp3mi/auth.py."""
 
 
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 class SignupView(FormView):
+    """Sign-up. Whether the address is new or already has an account, the answer is the same
+    page ("check your e-mail"); what differs goes only to the address's owner."""
+
     template_name = "registration/signup.html"
     form_class = SignupForm
-    success_url = reverse_lazy("dashboard")
+    success_url = reverse_lazy("signup_sent")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -51,15 +60,49 @@ class SignupView(FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        user = user_signup(
+        user_signup(
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             phone=form.cleaned_data["phone"],
             password=form.cleaned_data["password1"],
             request=self.request,
         )
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         return super().form_valid(form)
+
+
+class SignupSentView(TemplateView):
+    template_name = "registration/signup_sent.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class ActivateView(TemplateView):
+    """The link from the sign-up e-mail. GET shows a button (a mail scanner opening the link
+    activates nothing); POST activates the account and signs its owner in."""
+
+    template_name = "registration/activate.html"
+
+    def get_user(self):
+        try:
+            pk = force_str(urlsafe_base64_decode(self.kwargs["uidb64"]))
+            user = User.objects.get(pk=pk)
+        except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+            return None
+        if user.is_active or not default_token_generator.check_token(user, self.kwargs["token"]):
+            return None
+        return user
+
+    def get(self, request, *args, **kwargs):
+        user = self.get_user()
+        return self.render_to_response(self.get_context_data(valid=user is not None))
+
+    def post(self, request, *args, **kwargs):
+        user = self.get_user()
+        if user is None:
+            return self.render_to_response(self.get_context_data(valid=False), status=400)
+        user = user_activate(user=user, request=request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Akun Anda sudah aktif. Selamat datang."))
+        return redirect("dashboard")
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):

@@ -103,3 +103,31 @@ def test_a_failed_portal_login_is_audited(client, cpmi_user):
     client.post(reverse("login"), {"username": cpmi_user.email.upper(), "password": "salah"})
     event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
     assert cpmi_user.email in event.message and event.ip_address == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"), [(0, "10.0.0.2"), (1, "203.0.113.9")], ids=["direct", "behind_proxy"]
+)
+def test_the_audit_trail_and_axes_take_the_client_address_the_same_way(
+    client, cpmi_user, settings, proxies, expected
+):
+    """One client-IP function (django-ipware, PROXY_COUNT): X-Forwarded-For counts only
+    behind the configured proxies, so a client cannot choose its own address."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_IPWARE_PROXY_COUNT = proxies
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = (
+        ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if proxies else ("REMOTE_ADDR",)
+    )
+    client.post(
+        reverse("login"),
+        {"username": cpmi_user.email, "password": "salah"},
+        REMOTE_ADDR="10.0.0.2",
+        # The client, then the proxy that passed it on (django-ipware counts the proxies
+        # listed here).
+        HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1",
+    )
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
+    assert event.ip_address == expected
+    assert AccessAttempt.objects.get().ip_address == expected
+    assert settings.RATELIMIT_IP_META_KEY == "bp3mi.services.client_ip"
