@@ -29,12 +29,11 @@ from registrations.services import registration_transition
 from . import letters
 from .choices import EXTENSIONS, DocumentStatus, RejectReason
 from .models import Document, DocumentType, Letter
-from .selectors import letter_document_types
+from .selectors import UPLOAD_STATUSES, letter_document_types, upload_refusal
 from .uploads import CleanFile
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_STATUSES = {RS.DRAFT, RS.SUBMITTED, RS.IN_VERIFICATION, RS.NEEDS_CORRECTION}
 REVIEW_STATUSES = {RS.SUBMITTED, RS.IN_VERIFICATION}
 
 
@@ -66,27 +65,24 @@ def document_upload(
 ) -> Document:
     """Store a checked file as the new current version of a document.
 
-    A version already approved cannot be replaced; while corrections are asked for, only a
-    rejected document can; a registration holds at most UPLOAD_MAX_VERSIONS versions of a
-    document type. The file is written under a random name; if the database write
+    Whether an upload is allowed now is `selectors.upload_refusal` (the checklist offers the
+    button by the same rule). The file is written under a random name; if the database write
     fails the file is removed again, so nothing half-written stays behind."""
     name = f"x.{EXTENSIONS[clean.file_format]}"
     stored = ""
     try:
         with transaction.atomic():
             locked = Registration.objects.select_for_update().get(pk=registration.pk)
-            if locked.status not in UPLOAD_STATUSES:
-                raise ValidationError(
-                    _("Dokumen tidak dapat diunggah saat pendaftaran berstatus %(status)s.")
-                    % {"status": locked.get_status_display()},
-                    code="status",
-                )
             current = (
                 Document.objects.select_for_update()
                 .filter(registration=locked, document_type=document_type, is_current=True)
                 .first()
             )
-            if current is not None and current.sha256 == clean.sha256:
+            if (
+                current is not None
+                and current.sha256 == clean.sha256
+                and locked.status in UPLOAD_STATUSES
+            ):
                 if current.status == DocumentStatus.REJECTED:
                     raise ValidationError(
                         _(
@@ -96,30 +92,11 @@ def document_upload(
                     )
                 # The same file sent twice (a double tap): nothing changes.
                 return current
-            if current is not None and current.status == DocumentStatus.APPROVED:
-                raise ValidationError(
-                    _("Dokumen %(type)s sudah disetujui dan tidak perlu diunggah lagi.")
-                    % {"type": document_type.name},
-                    code="approved",
-                )
-            if current is not None and current.version >= settings.UPLOAD_MAX_VERSIONS:
-                raise ValidationError(
-                    _(
-                        "Dokumen %(type)s sudah diunggah %(count)s kali, batas untuk satu "
-                        "pendaftaran. Bila masih perlu diganti, hubungi petugas BP3MI."
-                    )
-                    % {"type": document_type.name, "count": current.version},
-                    code="too_many_versions",
-                )
-            if (
-                locked.status == RS.NEEDS_CORRECTION
-                and current is not None
-                and current.status != DocumentStatus.REJECTED
-            ):
-                raise ValidationError(
-                    _("Saat ini hanya dokumen yang ditolak yang perlu diunggah ulang."),
-                    code="not_rejected",
-                )
+            refusal = upload_refusal(
+                registration=locked, document_type=document_type, current=current
+            )
+            if refusal is not None:
+                raise refusal
             version = 1
             if current is not None:
                 version = current.version + 1

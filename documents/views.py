@@ -20,6 +20,7 @@ from bp3mi import ratelimits
 from bp3mi.models import AuditEvent
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
 from bp3mi.services import audit_record
+from registrations.choices import RegistrationStatus
 
 from . import selectors, services
 from .forms import DocumentUploadForm, QueueFilterForm, ReviewForm, RevokeForm
@@ -55,7 +56,9 @@ class ChecklistView(ScopedAnyPermissionMixin, DetailView):
         return super().get_context_data(
             rows=rows,
             is_owner=is_owner,
-            can_upload=is_owner and registration.status in services.UPLOAD_STATUSES,
+            # The CPMI uploads their own documents; each row says whether its upload is open.
+            can_upload=is_owner,
+            needs_correction=registration.status == RegistrationStatus.NEEDS_CORRECTION,
             letter=selectors.current_letter(registration=registration),
             **kwargs,
         )
@@ -251,7 +254,7 @@ class ReviewView(ScopedPermissionMixin, DetailView):
             rows=rows,
             applicant=registration.applicant,
             letter=selectors.current_letter(registration=registration),
-            has_rejected=any(r.state == "ditolak" for r in rows),
+            has_rejected=any(r.is_rejected for r in rows),
             **kwargs,
         )
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from bp3mi import roles
 from bp3mi.models import AuditEvent
 from documents.models import Document, Letter
+from documents.selectors import requirements_for
 from documents.services import document_reject, letter_generate, letter_revoke, letter_sign
 from registrations.choices import RegistrationStatus as RS
 from tests.factories import ApplicantFactory, RegistrationFactory
@@ -75,6 +76,65 @@ def test_checklist_shows_the_rejection_reason_and_offers_reupload_of_that_docume
     assert reverse("documents:upload", kwargs={"pk": own.pk, "code": "kk"}) not in body
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "Ada dokumen yang ditolak" in dashboard
+
+
+def offered_uploads(client, registration) -> set[str]:
+    body = client.get(reverse("documents:checklist", kwargs={"pk": registration.pk})).content
+    return {
+        requirement.document_type.code
+        for requirement in requirements_for(registration=registration)
+        if reverse(
+            "documents:upload",
+            kwargs={"pk": registration.pk, "code": requirement.document_type.code},
+        )
+        in body.decode()
+    }
+
+
+def test_the_checklist_offers_exactly_the_uploads_the_service_accepts(
+    client, cpmi_user, verifikator, settings
+):
+    """One rule (selectors.upload_refusal) for the button and the service: in a correction
+    a missing document may still be added, a document at its version limit may not."""
+    from documents.services import registration_request_correction
+
+    settings.UPLOAD_MAX_VERSIONS = 2
+    registration = RegistrationFactory(
+        applicant=ApplicantFactory(user=cpmi_user), status=RS.SUBMITTED
+    )
+    client.force_login(cpmi_user)
+    for code in ("ktp", "kk"):
+        client.post(
+            reverse("documents:upload", kwargs={"pk": registration.pk, "code": code}),
+            {"file": upload("a.pdf", pdf_bytes(1))},
+        )
+    client.post(
+        reverse("documents:upload", kwargs={"pk": registration.pk, "code": "kk"}),
+        {"file": upload("b.pdf", pdf_bytes(2))},
+    )
+    document_reject(
+        document=ktp(registration), by=verifikator, revision=0, reason="tidak_terbaca", note="Buram"
+    )
+    registration_request_correction(registration=registration, by=verifikator)
+    offered = offered_uploads(client, registration)
+    assert "ktp" in offered  # rejected
+    assert "akta_lahir" in offered  # missing
+    assert "kk" not in offered  # pending, and at its version limit
+    # The rejected KTP last: replacing it ends the correction.
+    requirements = sorted(
+        requirements_for(registration=registration), key=lambda r: r.document_type.code == "ktp"
+    )
+    for requirement in requirements:
+        code = requirement.document_type.code
+        before = Document.objects.count()
+        client.post(
+            reverse("documents:upload", kwargs={"pk": registration.pk, "code": code}),
+            {"file": upload("c.pdf", pdf_bytes(3))},
+        )
+        accepted = Document.objects.count() > before
+        assert accepted == (code in offered), code
+    registration.refresh_from_db()
+    assert registration.status == RS.IN_VERIFICATION
 
 
 def test_checklist_query_count_is_bounded(client, cpmi_user, own, django_assert_max_num_queries):
