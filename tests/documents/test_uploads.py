@@ -339,3 +339,27 @@ def test_a_1000_character_file_name_gets_the_form_and_a_reason(
     assert "namanya terlalu panjang" in page and 'type="file"' in page
     assert Document.objects.count() == 0
     assert stored_files(private_storage) == []
+
+
+def test_a_failed_database_write_removes_the_file_it_wrote(
+    cpmi_user, own_registration, private_storage, monkeypatch
+):
+    """README: "A failed database write removes the file it wrote"."""
+    from django.db import IntegrityError
+
+    from documents import services
+    from documents.uploads import CleanFile
+
+    def failing_audit(**kwargs):
+        raise IntegrityError("the audit row could not be written")
+
+    monkeypatch.setattr(services, "audit_record", failing_audit)
+    with pytest.raises(IntegrityError):
+        services.document_upload(
+            registration=own_registration,
+            document_type=DocumentType.objects.get(code="ktp"),
+            clean=CleanFile(content=pdf_bytes(), file_format="pdf", original_name="ktp.pdf"),
+            by=cpmi_user,
+        )
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
