@@ -1,4 +1,4 @@
-"""Cross-cutting services: the audit trail and gap-free number sequences."""
+"""Cross-cutting services: the audit trail, gap-free number sequences and accounts."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ import decimal
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import AuditEvent, NumberSequence, User
@@ -97,21 +105,12 @@ def sequence_next(*, name: str, year: int) -> int:
 
 
 def _signup_mail(*, user: User, subject: str, lines: list[str]) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
-
     body = "\n\n".join([_("Yth. %(name)s,") % {"name": user.full_name}, *lines])
     body += "\n\n" + settings.OFFICE["name"]
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))
 
 
 def _activation_link(user: User) -> str:
-    from django.conf import settings
-    from django.contrib.auth.tokens import default_token_generator
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     path = reverse(
         "activate",
         kwargs={
@@ -132,12 +131,6 @@ def user_signup(
     e-mail saying so, with the way to sign in or reset the password (or, if that account was
     never activated, a new activation link); nothing is created and None is returned. The
     password is hashed in both cases, so the time taken tells nothing either."""
-    from django.conf import settings
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
-    from django.db import IntegrityError
-    from django.urls import reverse
-
     from .roles import SELF_SIGNUP_ROLE
 
     email = User.objects.normalize_email(email).strip().lower()
