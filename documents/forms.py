@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from bp3mi.bounds import date_validator
 from bp3mi.models import Region
 from registrations.choices import Scheme
 
@@ -25,6 +26,7 @@ class DocumentUploadForm(forms.Form):
         label=_("Berlaku sampai"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_validator(years_back=5, years_ahead=20)],
     )
 
     def __init__(self, *args, document_type, too_large=False, refusal=None, **kwargs):

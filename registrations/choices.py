@@ -76,6 +76,14 @@ ACTIVE_STATUSES = [
 ]
 
 
+# Plausible dates, in years before and after today (bp3mi.bounds.check_date).
+BIRTH_DATE_YEARS = {"years_back": 100, "years_ahead": 0}
+MILESTONE_DATE_YEARS = {"years_back": 30, "years_ahead": 3}
+
+# The fields of an applicant that hold a name (bidirectional controls are stripped).
+NAME_FIELDS = ["full_name", "family_name", "birthplace"]
+
+
 class MilestoneKind(models.TextChoices):
     """The dated stages on the path to departure (DOMAIN.md), in order."""
 

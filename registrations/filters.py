@@ -10,6 +10,7 @@ from stakeholders.models import Stakeholder
 
 from .choices import RegistrationStatus, Scheme
 from .models import Registration
+from .nik import nik_is_ascii_digits, nik_normalise
 
 OUTSIDE_SULTRA = "luar"
 
@@ -101,19 +102,24 @@ class RegistrationFilter(django_filters.FilterSet):
     def qs(self):
         qs = super().qs
         chosen = getattr(self.form, "cleaned_data", {})
-        if not chosen.get("status"):
+        # A search by a full NIK shows drafts too: a draft may hold the NIK of someone who
+        # is at the desk, and the officer must find it to release it.
+        if not chosen.get("status") and not self._searches_nik(chosen.get("q") or ""):
             qs = qs.exclude(status=RegistrationStatus.DRAFT)
         if not chosen.get("sort"):
             qs = qs.order_by("-submitted_at", "-id")
         return qs
 
+    @staticmethod
+    def _searches_nik(value: str) -> bool:
+        return nik_is_ascii_digits(nik_normalise(value))
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        compact = value.replace(" ", "")
-        if compact.isdigit() and len(compact) == 16:
-            return queryset.filter(applicant__nik=compact)
+        if self._searches_nik(value):
+            return queryset.filter(applicant__nik=nik_normalise(value))
         if value.upper().startswith("REG-"):
             return queryset.filter(number=value.upper())
         return queryset.filter(applicant__full_name__icontains=value)

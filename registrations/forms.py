@@ -4,20 +4,26 @@ Each step form checks its own fields; rules that need the whole registration (ag
 of submission, the P3MI's licences on that day) are checked again by `registration_submit`."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bp3mi.bounds import date_validator, strip_bidi_controls
 from bp3mi.models import Country, Region
 from bp3mi.phone import normalise_phone
 from stakeholders.choices import StakeholderKind
 from stakeholders.models import Stakeholder
 
-from .choices import MilestoneKind, RegistrationStatus, Scheme
+from .choices import (
+    BIRTH_DATE_YEARS,
+    MILESTONE_DATE_YEARS,
+    MilestoneKind,
+    RegistrationStatus,
+    Scheme,
+)
 from .models import Applicant, Occupation, Registration
-from .nik import nik_birth_date, nik_is_valid, nik_sex
+from .nik import nik_clean, nik_identity_errors, nik_normalise
 from .selectors import p3mi_placement_problem
-from .services import TRANSITIONS, moratorium_applies
+from .services import manual_transitions, moratorium_applies
 
 
 class DateInput(forms.DateInput):
@@ -55,48 +61,24 @@ class IdentityForm(forms.ModelForm):
         for name in self.Meta.fields:
             self.fields[name].required = True
         self.fields["sex"].choices = self.fields["sex"].choices[1:]
+        self.fields["birth_date"].validators.append(date_validator(**BIRTH_DATE_YEARS))
 
     def clean_nik(self):
-        nik = "".join(ch for ch in self.cleaned_data["nik"] if not ch.isspace())
-        if not nik.isdigit() or len(nik) != 16:
-            raise ValidationError(
-                _("NIK harus terdiri dari 16 angka. Anda menulis %(n)d karakter.")
-                % {"n": len(nik)},
-                code="length",
-            )
-        if not nik_is_valid(nik):
-            raise ValidationError(
-                _(
-                    "NIK tidak valid: kode wilayah atau tanggal lahir di dalamnya tidak "
-                    "dikenali. Periksa kembali angka pada KTP Anda."
-                ),
-                code="invalid",
-            )
-        return nik
+        return nik_clean(self.cleaned_data["nik"])
+
+    def clean_full_name(self):
+        return strip_bidi_controls(self.cleaned_data["full_name"]).strip()
+
+    def clean_birthplace(self):
+        return strip_bidi_controls(self.cleaned_data["birthplace"]).strip()
 
     def clean(self):
         data = super().clean()
         nik, birth_date, sex = data.get("nik"), data.get("birth_date"), data.get("sex")
         today = timezone.localdate()
-        if birth_date and birth_date > today:
-            self.add_error("birth_date", _("Tanggal lahir tidak boleh di masa depan."))
-            return data
-        if nik and birth_date and nik_birth_date(nik, today=today) != birth_date:
-            self.add_error(
-                "birth_date",
-                _(
-                    "Tanggal lahir tidak cocok dengan NIK (angka ke-7 sampai ke-12). Periksa "
-                    "NIK dan tanggal lahir pada KTP Anda."
-                ),
-            )
-        if nik and sex and nik_sex(nik) != sex:
-            self.add_error(
-                "sex",
-                _(
-                    "Jenis kelamin tidak cocok dengan NIK: pada NIK perempuan, tanggal lahir "
-                    "ditambah 40. Periksa kembali pilihan Anda dan NIK pada KTP."
-                ),
-            )
+        errors = nik_identity_errors(nik=nik, birth_date=birth_date, sex=sex, today=today)
+        for field, error in errors.items():
+            self.add_error(field, error)
         return data
 
 
@@ -147,6 +129,9 @@ class AddressForm(forms.ModelForm):
         self.order_fields(["address", "residence"])
         for name in self.Meta.fields:
             self.fields[name].required = name != "email"
+
+    def clean_family_name(self):
+        return strip_bidi_controls(self.cleaned_data["family_name"]).strip()
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -280,7 +265,7 @@ class WalkInIdentityForm(IdentityForm):
         self.order_fields(["nik", "no_nik", "no_nik_reason"])
 
     def clean_nik(self):
-        if not "".join(self.cleaned_data["nik"].split()):
+        if not nik_normalise(self.cleaned_data["nik"]):
             return ""
         return super().clean_nik()
 
@@ -369,8 +354,8 @@ class WithdrawForm(forms.Form):
 
 
 class StatusChangeForm(forms.Form):
-    """An officer moves a registration along its path; the choices are the moves the path
-    allows from its current status."""
+    """An officer moves a registration along its path; the choices are the moves a person
+    may make by hand from its current status (`manual_transitions`)."""
 
     to_status = forms.ChoiceField(label=_("Status baru"))
     reason = forms.CharField(
@@ -383,7 +368,7 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, registration: Registration, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS[registration.status]
+        allowed = manual_transitions(registration.status)
         self.fields["to_status"].choices = [
             (value, label) for value, label in RegistrationStatus.choices if value in allowed
         ]
@@ -391,5 +376,9 @@ class StatusChangeForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label=_("Tahapan"), choices=MilestoneKind.choices)
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Tanggal"),
+        widget=DateInput(),
+        validators=[date_validator(**MILESTONE_DATE_YEARS)],
+    )
     note = forms.CharField(label=_("Catatan"), required=False, max_length=300)

@@ -19,6 +19,7 @@ from stakeholders.choices import StakeholderKind
 from stakeholders.models import Stakeholder
 
 from .choices import (
+    ACTIVE_STATUSES,
     Education,
     EmployerType,
     FamilyRelation,
@@ -84,8 +85,8 @@ class Applicant(models.Model):
     education = models.CharField(
         _("pendidikan terakhir"), max_length=15, choices=Education.choices, blank=True
     )
-    experience = models.TextField(_("pengalaman kerja"), blank=True)
-    address = models.TextField(_("alamat"), blank=True)
+    experience = models.CharField(_("pengalaman kerja"), max_length=2000, blank=True)
+    address = models.CharField(_("alamat"), max_length=500, blank=True)
     region = models.ForeignKey(
         Region,
         verbose_name=_("kabupaten/kota"),
@@ -129,7 +130,8 @@ class Registration(models.Model):
     """One registration of a CPMI for placement abroad, from draft to departure.
 
     The number (REG-<year>-<serial>) is taken from a yearly sequence when the registration is
-    submitted and is never reused. Flags mark what an officer must look at: the NIK is used
+    submitted and is never reused. One active registration per NIK: `nik` is a copy of the
+    applicant's, and the database refuses a second active registration with it. Flags mark what an officer must look at: the NIK is used
     by another active registration, the job is household work in a country under a
     moratorium, or there is no NIK at all."""
 
@@ -197,12 +199,16 @@ class Registration(models.Model):
         related_name="registrations_examined",
         limit_choices_to={"kind": StakeholderKind.CLINIC},
     )
+    # The applicant's NIK (normalised), copied here by the services that set it, so that
+    # the database itself holds one active registration per NIK (constraint below): two
+    # simultaneous starts with one NIK cannot both succeed.
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, editable=False)
     current_step = models.CharField(_("langkah formulir"), max_length=20, blank=True)
     flag_duplicate_nik = models.BooleanField(_("NIK ganda"), default=False)
     flag_moratorium = models.BooleanField(_("negara moratorium"), default=False)
     flag_no_nik = models.BooleanField(_("tanpa NIK"), default=False)
-    no_nik_reason = models.TextField(_("alasan tanpa NIK"), blank=True)
-    status_reason = models.TextField(_("alasan status"), blank=True)
+    no_nik_reason = models.CharField(_("alasan tanpa NIK"), max_length=500, blank=True)
+    status_reason = models.CharField(_("alasan status"), max_length=4000, blank=True)
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -223,9 +229,19 @@ class Registration(models.Model):
             models.Index(fields=["scheme", "status"]),
         ]
         constraints = [
+            # A number is taken on submission; a draft withdrawn before it was ever
+            # submitted (releasing the NIK it held) never takes one.
             models.CheckConstraint(
-                condition=Q(status=RegistrationStatus.DRAFT) | Q(number__isnull=False),
+                condition=Q(number__isnull=False)
+                | Q(status=RegistrationStatus.DRAFT)
+                | Q(status=RegistrationStatus.WITHDRAWN, submitted_at__isnull=True),
                 name="registration_number_once_submitted",
+            ),
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=Q(status__in=ACTIVE_STATUSES) & ~Q(nik=""),
+                name="registration_one_active_per_nik",
+                violation_error_code="duplicate_nik",
             ),
         ]
 
@@ -248,7 +264,7 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=15, choices=RegistrationStatus.choices, blank=True)
     to_status = models.CharField(max_length=15, choices=RegistrationStatus.choices)
-    reason = models.TextField(_("alasan"), blank=True)
+    reason = models.CharField(_("alasan"), max_length=4000, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

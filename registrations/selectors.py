@@ -12,6 +12,7 @@ from stakeholders.models import Licence, Sip2mi, Stakeholder
 
 from .choices import ACTIVE_STATUSES
 from .models import Applicant, Milestone, Registration, StatusChange
+from .nik import nik_normalise
 
 
 def registration_scope(*, user: User) -> QuerySet[Registration]:
@@ -74,9 +75,10 @@ def registration_of_user(*, user: User) -> Registration | None:
 def active_registration_with_nik(*, nik: str, exclude_applicant: Applicant | None = None):
     """Another active registration that holds this NIK, if any (one active registration per
     NIK)."""
+    nik = nik_normalise(nik)
     if not nik:
         return None
-    qs = Registration.objects.filter(applicant__nik=nik, status__in=ACTIVE_STATUSES)
+    qs = Registration.objects.filter(nik=nik, status__in=ACTIVE_STATUSES)
     if exclude_applicant is not None and exclude_applicant.pk:
         qs = qs.exclude(applicant=exclude_applicant)
     return qs.order_by("created_at").first()

@@ -4,18 +4,34 @@ early when there is nothing to change, and leaves an audit event."""
 import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bp3mi.bounds import check_date, strip_bidi_controls
 from bp3mi.models import AuditEvent, User
-from bp3mi.services import audit_record, model_changes, model_snapshot, sequence_next
+from bp3mi.services import (
+    audit_record,
+    client_ip,
+    model_changes,
+    model_snapshot,
+    sequence_next,
+)
 
-from .choices import ACTIVE_STATUSES, EmployerType, Scheme
+from .choices import (
+    ACTIVE_STATUSES,
+    BIRTH_DATE_YEARS,
+    MILESTONE_DATE_YEARS,
+    NAME_FIELDS,
+    EmployerType,
+    Scheme,
+)
 from .choices import RegistrationStatus as S
 from .models import Applicant, DuplicateNikAttempt, Milestone, Registration, StatusChange
+from .nik import nik_check_identity, nik_clean, nik_identity_errors, nik_is_valid
 from .selectors import active_registration_with_nik, p3mi_placement_problem
 
 # Which status may follow which. Departure, withdrawal and rejection are final.
@@ -30,6 +46,18 @@ TRANSITIONS: dict[str, set[str]] = {
     S.REJECTED: set(),
 }
 REASON_REQUIRED = {S.NEEDS_CORRECTION, S.WITHDRAWN, S.REJECTED}
+
+# The statuses a person may set by hand (an officer's status form, the CPMI's "Batalkan").
+# The others have their own service, which checks what they mean: Submitted is
+# `registration_submit` (the rules, the number); In verification and Verified follow the
+# document reviews (documents.services), so no one can verify a registration by hand.
+MANUAL_STATUSES = {S.NEEDS_CORRECTION, S.WITHDRAWN, S.REJECTED, S.DEPARTED}
+
+
+def manual_transitions(status: str) -> set[str]:
+    """The statuses a person may move a registration in `status` to by hand."""
+    return TRANSITIONS[status] & MANUAL_STATUSES
+
 
 # The person may change their answers only in these states.
 EDITABLE_STATUSES = {S.DRAFT, S.NEEDS_CORRECTION}
@@ -59,15 +87,34 @@ MINIMUM_AGE = 18  # UU 18/2017 Pasal 5
 
 
 def registration_transition(
-    *, registration: Registration, to_status: str, by: User | None, reason: str = ""
+    *,
+    registration: Registration,
+    to_status: str,
+    by: User | None,
+    reason: str = "",
+    by_hand: bool = False,
+    request: HttpRequest | None = None,
 ) -> Registration:
     """Move a registration to `to_status`, recording the step in its history and the audit
     trail. Moving to the status it already has changes nothing (a double submit is
-    harmless); a move the path does not allow raises ValidationError."""
+    harmless); a move the path does not allow raises ValidationError. `by_hand` is a
+    person's choice on a form: only the moves of `manual_transitions` are allowed then.
+
+    Withdrawing a draft releases the NIK it held (a draft is active): its owner or an
+    officer may do it, with a reason; it never takes a number."""
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if locked.status == to_status:
             return locked
+        if by_hand and to_status in TRANSITIONS[locked.status] - MANUAL_STATUSES:
+            raise ValidationError(
+                _(
+                    "Status %(to)s tidak dapat dipilih langsung: status ini mengikuti "
+                    "pengajuan oleh CPMI dan pemeriksaan dokumennya."
+                )
+                % {"to": S(to_status).label},
+                code="not_manual",
+            )
         if to_status not in TRANSITIONS[locked.status]:
             raise ValidationError(
                 _("Status tidak dapat diubah dari %(from)s ke %(to)s.")
@@ -76,6 +123,8 @@ def registration_transition(
             )
         if to_status in REASON_REQUIRED and not reason.strip():
             raise ValidationError(_("Alasan wajib diisi."), code="reason")
+        if len(reason.strip()) > Registration._meta.get_field("status_reason").max_length:
+            raise ValidationError(_("Alasan terlalu panjang."), code="reason")
         from_status = locked.status
         locked.status = to_status
         locked.status_reason = reason.strip()
@@ -97,6 +146,7 @@ def registration_transition(
             obj=locked,
             changes={"status": [from_status, to_status]},
             message=locked.status_reason,
+            request=request,
         )
     registration.refresh_from_db()
     return locked
@@ -136,9 +186,17 @@ def duplicate_nik_record(
 ) -> DuplicateNikAttempt:
     """Record a refused attempt to register a NIK that `existing` (an active registration)
     holds, and flag `existing` for the officers. Its own transaction: the attempt is kept
-    even though the caller then refuses the input."""
+    even though the caller then refuses the input. The same person trying again within a
+    day adds nothing: their attempts cannot flood the registration's record."""
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=existing.pk)
+        earlier = DuplicateNikAttempt.objects.filter(
+            registration=locked,
+            attempted_by=by,
+            attempted_at__gte=timezone.now() - datetime.timedelta(days=1),
+        ).first()
+        if earlier is not None:
+            return earlier
         attempt = DuplicateNikAttempt.objects.create(registration=locked, attempted_by=by)
         if not locked.flag_duplicate_nik:
             locked.flag_duplicate_nik = True
@@ -168,6 +226,100 @@ def _duplicate_nik_error() -> ValidationError:
     )
 
 
+# How many NIKs a person may try in the registration form within the window, per account
+# and per client address (several people may share one address: a family, an internet
+# café). The answer to a NIK says whether someone holds it, so it is rationed.
+NIK_ATTEMPTS_PER_ACCOUNT = 10
+NIK_ATTEMPTS_PER_ADDRESS = 30
+NIK_ATTEMPT_WINDOW = 60 * 60  # seconds
+
+
+def _count_attempt(key: str) -> int:
+    """Add one to a counter in the cache (Redis in production) for the current window."""
+    window = int(timezone.now().timestamp()) // NIK_ATTEMPT_WINDOW
+    key = f"nik-attempt:{key}:{window}"
+    cache.add(key, 0, timeout=NIK_ATTEMPT_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=NIK_ATTEMPT_WINDOW)
+        return 1
+
+
+def nik_attempt_count(*, user: User, request: HttpRequest | None = None) -> None:
+    """Count one NIK tried by `user` (from the address of `request`); raise ValidationError
+    once the account or the address has tried more than its share in the window."""
+    over = _count_attempt(f"user:{user.pk}") > NIK_ATTEMPTS_PER_ACCOUNT
+    address = client_ip(request)
+    if address and _count_attempt(f"ip:{address}") > NIK_ATTEMPTS_PER_ADDRESS:
+        over = True
+    if over:
+        raise ValidationError(
+            {
+                "nik": _(
+                    "Terlalu banyak percobaan NIK dalam satu jam. Coba lagi nanti. Bila NIK "
+                    "Anda ditolak karena sudah dipakai, datang ke kantor BP3MI atau LTSA "
+                    "dengan membawa KTP asli."
+                )
+            },
+            code="rate_limited",
+        )
+
+
+def _walk_in_duplicate_nik_error(other: Registration) -> ValidationError:
+    return ValidationError(
+        {
+            "nik": _(
+                "NIK ini sudah dipakai pada pendaftaran lain yang masih aktif "
+                "(%(registration)s). Cari NIK ini di daftar pendaftaran dan buka pendaftaran "
+                "itu; percobaan ini dicatat pada pendaftaran tersebut. Bila itu draf orang "
+                "lain, petugas dapat membatalkannya dengan alasan."
+            )
+            % {"registration": other}
+        },
+        code="duplicate_nik",
+    )
+
+
+def _bounded(model, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` for `model` with names stripped of bidirectional controls; ValidationError by
+    field for text longer than the field holds or a birth date out of range. The forms
+    check the same; this holds for every caller."""
+    data = {
+        name: strip_bidi_controls(value).strip() if name in NAME_FIELDS else value
+        for name, value in data.items()
+    }
+    errors: dict[str, list[ValidationError]] = {}
+    for name, value in data.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            errors.setdefault(name, []).append(
+                ValidationError(
+                    _("Paling banyak %(limit)d karakter (tertulis %(n)d).")
+                    % {"limit": limit, "n": len(value)},
+                    code="max_length",
+                )
+            )
+    if data.get("birth_date"):
+        try:
+            check_date(data["birth_date"], **BIRTH_DATE_YEARS)
+        except ValidationError as error:
+            errors.setdefault("birth_date", []).append(error)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _clean_nik_field(value: str) -> str:
+    """The normalised NIK (`nik_clean`), its error keyed by the field."""
+    if not value:
+        return ""
+    try:
+        return nik_clean(value)
+    except ValidationError as error:
+        raise ValidationError({"nik": error}) from None
+
+
 def registration_save_step(
     *,
     user: User,
@@ -185,13 +337,55 @@ def registration_save_step(
     person's data is audited with its before and after values."""
     if step not in STEPS:
         raise ValueError(f"unknown step {step!r}")
+    own = Applicant.objects.filter(user=user).first()
+    applicant_data = _bounded(Applicant, applicant_data)
+    registration_data = _bounded(Registration, registration_data)
+    if "nik" in applicant_data:
+        applicant_data = {**applicant_data, "nik": _clean_nik_field(applicant_data["nik"])}
+    if {"nik", "birth_date", "sex"} & applicant_data.keys():
+        nik_check_identity(
+            nik=applicant_data.get("nik", own.nik if own else ""),
+            birth_date=applicant_data.get("birth_date", own.birth_date if own else None),
+            sex=applicant_data.get("sex", own.sex if own else ""),
+            today=timezone.localdate(),
+        )
     nik = applicant_data.get("nik")
+    if nik and nik != (own.nik if own else ""):
+        nik_attempt_count(user=user, request=request)
     if nik:
-        own = Applicant.objects.filter(user=user).first()
         other = active_registration_with_nik(nik=nik, exclude_applicant=own)
         if other is not None:
             duplicate_nik_record(existing=other, by=user, request=request)
             raise _duplicate_nik_error()
+    try:
+        return _save_step(
+            user=user,
+            registration=registration,
+            step=step,
+            applicant_data=applicant_data,
+            registration_data=registration_data,
+            request=request,
+        )
+    except IntegrityError:
+        # Another registration took the NIK between the check above and this write: the
+        # database refused the second (registration_one_active_per_nik).
+        own = Applicant.objects.filter(user=user).first()
+        other = active_registration_with_nik(nik=nik or "", exclude_applicant=own)
+        if other is None:
+            raise
+        duplicate_nik_record(existing=other, by=user, request=request)
+        raise _duplicate_nik_error() from None
+
+
+def _save_step(
+    *,
+    user: User,
+    registration: Registration | None,
+    step: str,
+    applicant_data: dict[str, Any],
+    registration_data: dict[str, Any],
+    request: HttpRequest | None,
+) -> Registration:
     with transaction.atomic():
         applicant = Applicant.objects.select_for_update().filter(user=user).first()
         created = False
@@ -250,6 +444,8 @@ def registration_save_step(
         ):
             locked.current_step = following
         reg_changes = model_changes(reg_before, model_snapshot(locked, fields=reg_fields))
+        nik_changed = locked.nik != applicant.nik
+        locked.nik = applicant.nik
 
         if applicant_changes:
             applicant.save()
@@ -260,7 +456,7 @@ def registration_save_step(
                 changes=applicant_changes,
                 request=request,
             )
-        if reg_changes:
+        if reg_changes or nik_changed:
             locked.save()
             if not created or set(reg_changes) - {"current_step"}:
                 audit_record(
@@ -287,6 +483,16 @@ def registration_problems(
                 continue
             if not getattr(applicant, name):
                 problems.setdefault(name, []).append(missing)
+    if applicant.nik and not registration.flag_no_nik:
+        if not nik_is_valid(applicant.nik):
+            problems.setdefault("nik", []).append(
+                _("NIK tidak valid. Periksa kembali 16 angka pada KTP.")
+            )
+        identity = nik_identity_errors(
+            nik=applicant.nik, birth_date=applicant.birth_date, sex=applicant.sex, today=day
+        )
+        for name, error in identity.items():
+            problems.setdefault(name, []).extend(error.messages)
     if not applicant.region_id and not applicant.lives_outside_region:
         problems.setdefault("region", []).append(missing)
     for fields in REQUIRED_REGISTRATION_FIELDS.values():
@@ -340,32 +546,43 @@ def registration_submit(
     if other is not None:
         duplicate_nik_record(existing=other, by=by, request=request)
         raise _duplicate_nik_error()
-    with transaction.atomic():
-        locked = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("applicant", "destination_country", "occupation", "p3mi")
-            .get(pk=registration.pk)
-        )
-        if locked.status == S.SUBMITTED:
-            return locked
-        if locked.status not in EDITABLE_STATUSES:
-            raise ValidationError(
-                _("Pendaftaran dengan status %(status)s tidak dapat diajukan.")
-                % {"status": locked.get_status_display()},
-                code="locked",
+    try:
+        with transaction.atomic():
+            locked = (
+                Registration.objects.select_for_update(of=("self",))
+                .select_related("applicant", "destination_country", "occupation", "p3mi")
+                .get(pk=registration.pk)
             )
-        problems = registration_problems(registration=locked, day=day)
-        if problems:
-            raise ValidationError(problems)
-        fields = ["flag_moratorium", "current_step", "updated_at"]
-        locked.flag_moratorium = moratorium_applies(locked)
-        locked.current_step = STEPS[-1]
-        if not locked.number:
-            serial = sequence_next(name="registration", year=day.year)
-            locked.number = f"REG-{day.year}-{serial:06d}"
-            fields.append("number")
-        locked.save(update_fields=fields)
-        locked = registration_transition(registration=locked, to_status=S.SUBMITTED, by=by)
+            if locked.status == S.SUBMITTED:
+                return locked
+            if locked.status not in EDITABLE_STATUSES:
+                raise ValidationError(
+                    _("Pendaftaran dengan status %(status)s tidak dapat diajukan.")
+                    % {"status": locked.get_status_display()},
+                    code="locked",
+                )
+            problems = registration_problems(registration=locked, day=day)
+            if problems:
+                raise ValidationError(problems)
+            fields = ["nik", "flag_moratorium", "current_step", "updated_at"]
+            locked.nik = locked.applicant.nik
+            locked.flag_moratorium = moratorium_applies(locked)
+            locked.current_step = STEPS[-1]
+            if not locked.number:
+                serial = sequence_next(name="registration", year=day.year)
+                locked.number = f"REG-{day.year}-{serial:06d}"
+                fields.append("number")
+            locked.save(update_fields=fields)
+            locked = registration_transition(registration=locked, to_status=S.SUBMITTED, by=by)
+    except IntegrityError:
+        # The copy of the NIK met another active registration's (registration_one_active_per_nik).
+        other = active_registration_with_nik(
+            nik=current.applicant.nik, exclude_applicant=current.applicant
+        )
+        if other is None:
+            raise
+        duplicate_nik_record(existing=other, by=by, request=request)
+        raise _duplicate_nik_error() from None
     registration.refresh_from_db()
     return locked
 
@@ -386,30 +603,59 @@ def registration_record_walk_in(
     is recorded and refused), age 18 on the day, the P3MI's licences, the moratorium flag.
     An empty NIK is allowed only with a reason, and flags the registration `flag_no_nik`.
     Either everything is stored and submitted, or nothing is."""
-    nik = applicant_data.get("nik") or ""
+    applicant_data = _bounded(Applicant, applicant_data)
+    registration_data = _bounded(Registration, registration_data)
+    nik = _clean_nik_field(applicant_data.get("nik") or "")
     no_nik_reason = no_nik_reason.strip()
+    if len(no_nik_reason) > Registration._meta.get_field("no_nik_reason").max_length:
+        raise ValidationError(
+            {"no_nik_reason": _("Alasan terlalu panjang: paling banyak 500 karakter.")},
+            code="max_length",
+        )
     if not nik and not no_nik_reason:
         raise ValidationError(
             {"no_nik_reason": _("Tulis alasan pendaftaran tanpa NIK.")}, code="no_nik_reason"
         )
     if nik:
         no_nik_reason = ""
+        nik_check_identity(
+            nik=nik,
+            birth_date=applicant_data.get("birth_date"),
+            sex=applicant_data.get("sex") or "",
+            today=timezone.localdate(),
+        )
         other = active_registration_with_nik(nik=nik)
         if other is not None:
             duplicate_nik_record(existing=other, by=by, request=request)
-            raise ValidationError(
-                {
-                    "nik": _(
-                        "NIK ini sudah dipakai pada pendaftaran lain yang masih aktif "
-                        "(%(registration)s). Buka pendaftaran itu dari daftar pendaftaran; "
-                        "percobaan ini dicatat pada pendaftaran tersebut."
-                    )
-                    % {"registration": other}
-                },
-                code="duplicate_nik",
-            )
+            raise _walk_in_duplicate_nik_error(other)
+    try:
+        return _record_walk_in(
+            by=by,
+            applicant_data={**applicant_data, "nik": nik},
+            registration_data=registration_data,
+            no_nik_reason=no_nik_reason,
+            request=request,
+        )
+    except IntegrityError:
+        # Another registration took the NIK meanwhile (registration_one_active_per_nik).
+        other = active_registration_with_nik(nik=nik)
+        if other is None:
+            raise
+        duplicate_nik_record(existing=other, by=by, request=request)
+        raise _walk_in_duplicate_nik_error(other) from None
+
+
+def _record_walk_in(
+    *,
+    by: User,
+    applicant_data: dict[str, Any],
+    registration_data: dict[str, Any],
+    no_nik_reason: str,
+    request: HttpRequest | None,
+) -> Registration:
+    nik = applicant_data["nik"]
     with transaction.atomic():
-        applicant = Applicant.objects.create(user=None, **{**applicant_data, "nik": nik})
+        applicant = Applicant.objects.create(user=None, **applicant_data)
         audit_record(
             actor=by,
             action=AuditEvent.Action.CREATE,
@@ -419,6 +665,7 @@ def registration_record_walk_in(
         )
         registration = Registration(
             applicant=applicant,
+            nik=nik,
             flag_no_nik=not nik,
             no_nik_reason=no_nik_reason,
             current_step=STEPS[-1],
@@ -452,7 +699,11 @@ def milestone_record(
     request: HttpRequest | None = None,
 ) -> Milestone:
     """Record (or correct) the date of one stage of a submitted registration. Recording the
-    same date and note again changes nothing."""
+    same date and note again changes nothing. The date must be plausible (at most 30 years
+    back, 3 ahead) and the note at most 300 characters."""
+    check_date(date, **MILESTONE_DATE_YEARS)
+    if len(note.strip()) > Milestone._meta.get_field("note").max_length:
+        raise ValidationError(_("Catatan paling banyak 300 karakter."), code="max_length")
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if locked.status == S.DRAFT:

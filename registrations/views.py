@@ -371,7 +371,7 @@ class RegistrationTimelineView(OwnRegistrationMixin, DetailView):
             timeline=selectors.registration_timeline(registration=reg),
             next_needed=next_needed(reg),
             editable=reg.status in EDITABLE_STATUSES,
-            can_withdraw=S.WITHDRAWN in services.TRANSITIONS[reg.status],
+            can_withdraw=S.WITHDRAWN in services.manual_transitions(reg.status),
         )
         return context
 
@@ -410,6 +410,8 @@ class RegistrationWithdrawView(OwnRegistrationMixin, DetailView):
                     to_status=S.WITHDRAWN,
                     by=request.user,
                     reason=form.cleaned_data["reason"],
+                    by_hand=True,
+                    request=request,
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -481,7 +483,7 @@ class RegistrationDetailView(ScopedPermissionMixin, DetailView):
         context.update(
             timeline=selectors.registration_timeline(registration=reg),
             audit_events=selectors.registration_audit_trail(registration=reg)[:50],
-            can_change_status=bool(services.TRANSITIONS[reg.status]),
+            can_change_status=bool(services.manual_transitions(reg.status)),
         )
         return context
 
@@ -502,6 +504,8 @@ class RegistrationStatusView(RegistrationDetailView):
                     to_status=form.cleaned_data["to_status"],
                     by=request.user,
                     reason=form.cleaned_data["reason"],
+                    by_hand=True,
+                    request=request,
                 )
             except ValidationError as error:
                 form.add_error("reason" if error.code == "reason" else None, error)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bp3mi.bounds import date_validator
 from bp3mi.phone import normalise_phone
 
 from .choices import LicenceKind, StakeholderKind
@@ -124,6 +125,12 @@ class StakeholderForm(DatabaseCheckMixin, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "vocations"}
 
 
+# Plausible licence dates (bp3mi.bounds): issued within 50 years, expiring within 10 years
+# back and 30 ahead.
+ISSUED_YEARS = {"years_back": 50, "years_ahead": 1}
+EXPIRES_YEARS = {"years_back": 10, "years_ahead": 30}
+
+
 class LicenceForm(DatabaseCheckMixin, forms.ModelForm):
     # The importer matches licence numbers for a whole file at once and turns this off.
     check_against_database = True
@@ -144,6 +151,8 @@ class LicenceForm(DatabaseCheckMixin, forms.ModelForm):
         self.stakeholder = stakeholder
         allowed = LICENCE_KINDS.get(stakeholder.kind, [])
         self.fields["kind"].choices = [(k.value, k.label) for k in allowed]
+        self.fields["issued_on"].validators.append(date_validator(**ISSUED_YEARS))
+        self.fields["expires_on"].validators.append(date_validator(**EXPIRES_YEARS))
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -173,6 +182,8 @@ class Sip2miForm(forms.ModelForm):
     def __init__(self, *args, stakeholder: Stakeholder, **kwargs):
         super().__init__(*args, **kwargs)
         self.stakeholder = stakeholder
+        self.fields["valid_from"].validators.append(date_validator(**ISSUED_YEARS))
+        self.fields["valid_until"].validators.append(date_validator(**EXPIRES_YEARS))
         self.helper = FormHelper()
         self.helper.form_tag = False
 

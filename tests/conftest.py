@@ -66,6 +66,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test gets its own cache key prefix: counters such as rate limits live in the
+    cache (Redis under CI), which outlives a test and a test run."""
+    settings.CACHES = {
+        alias: {**conf, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+        for alias, conf in settings.CACHES.items()
+    }
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests (live server, real worker) empty the database after they run; the
     roles, regions, countries and occupations the data migrations loaded are put back first."""

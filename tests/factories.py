@@ -98,6 +98,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
         model = Registration
 
     applicant = factory.SubFactory(ApplicantFactory)
+    nik = factory.LazyAttribute(lambda o: o.applicant.nik)
     status = RegistrationStatus.DRAFT
     scheme = Scheme.P2P
     destination_country = factory.LazyFunction(country)

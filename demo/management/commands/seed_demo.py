@@ -328,10 +328,12 @@ class Command(BaseCommand):
                     dict(
                         nik=build_nik(
                             region_code=region.nik_prefix,
-                            kecamatan=1 + i % 30,
+                            # Distinct for every i below 99 * 9999: one active
+                            # registration per NIK is a database constraint.
+                            kecamatan=1 + i % 99,
                             birth_date=birth,
                             sex=sex,
-                            serial=1 + (i // 30) % 9999,
+                            serial=1 + (i // 99) % 9999,
                         ),
                         full_name=f"{first} {rng.choice(LAST_NAMES)}",
                         sex=sex,
@@ -370,8 +372,8 @@ class Command(BaseCommand):
                     for year, count in by_year.items()
                 }
                 registrations = []
-                for applicant_id, (status, submitted, scheme, occupation) in zip(
-                    applicant_ids, plans, strict=True
+                for applicant_id, applicant, (status, submitted, scheme, occupation) in zip(
+                    applicant_ids, applicants, plans, strict=True
                 ):
                     number = None
                     if submitted:
@@ -383,6 +385,7 @@ class Command(BaseCommand):
                         dict(
                             number=number,
                             applicant_id=applicant_id,
+                            nik=applicant["nik"],
                             status=status,
                             scheme=scheme,
                             destination_country_id=country.pk,
