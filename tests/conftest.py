@@ -47,14 +47,6 @@ def _isolated_task_queue():
 
 
 @pytest.fixture(autouse=True)
-def _own_rate_limits(settings):
-    """Each test counts its rate limits afresh: its own cache key prefix, so the counts of
-    earlier tests (or runs, with Redis) never reach it and nothing else in the cache is
-    touched."""
-    settings.RATELIMIT_CACHE_PREFIX = f"rl-{uuid.uuid4().hex[:12]}:"
-
-
-@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language. A request made in English leaves English
     active in the thread, which would leak into the messages of the tests after it."""
