@@ -5,7 +5,7 @@ from bp3mi.roles import sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bp3mi", "0002_reference_data_and_roles"),
+        ("bp3mi", "0003_user_nip"),
         # Every app whose permissions the roles name, at its latest migration: the roles are
         # re-synced exactly (permissions taken out of bp3mi/roles.py are taken away).
         ("stakeholders", "0002_roles_directory_permissions"),
