@@ -91,7 +91,7 @@ def test_signup_keeps_the_passwords_out_of_error_reports(client):
     [
         ("phone", "12345", "Nomor telepon tidak valid"),
         ("consent", "", "Persetujuan diperlukan"),
-        ("password2", "lain-sekali-123", "tidak cocok"),
+        ("password2", "lain-sekali-123", "Kedua kata sandi tidak sama"),
     ],
 )
 def test_signup_explains_bad_input(client, field, value, message):
