@@ -168,11 +168,30 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "bp3mi.auth.axes_username"
 AXES_LOCKOUT_CALLABLE = "bp3mi.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the web servers (each appends to X-Forwarded-For). One setting
+# for every place that needs the client address: django-axes, the rate limits and the audit
+# trail all go through bp3mi.services.client_ip (django-ipware).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
+)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_FAILURE_VIEW = "bp3mi.views.csrf_failure"
+
+# Rate limits (django-ratelimit), counted in the default cache: Redis in production, so every
+# web server counts together. RATELIMIT_RATES names each limit and its rate ("count/period",
+# period s, m, h or d); bp3mi.ratelimits applies them.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "bp3mi.services.client_ip"
+RATELIMIT_RATES = {
+    # Sign-up attempts from one client address.
+    "signup": env.str("RATELIMIT_SIGNUP", default="20/h"),
+    # Document uploads by one account.
+    "upload": env.str("RATELIMIT_UPLOAD", default="30/h"),
+}
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -239,6 +258,13 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest upload a document type may allow; each type sets its own limit below this.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# An image is refused, from its header and before it is decoded, when it has more pixels
+# than a phone photo of a document needs, or would take more memory than this once decoded
+# (JPEGs are decoded at a reduced scale; a PNG is decoded whole).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=24_000_000)
+# Versions one registration may hold of one document type (uploads past it are refused).
+UPLOAD_MAX_VERSIONS = env.int("UPLOAD_MAX_VERSIONS", default=5)
+UPLOAD_IMAGE_DECODE_MAX_BYTES = env.int("UPLOAD_IMAGE_DECODE_MAX_BYTES", default=40 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587. Unset: printed to the console.
