@@ -37,7 +37,7 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
-    sql = f"INSERT INTO {table} ({columns}) VALUES %s RETURNING {pk}"  # noqa: S608
+    sql = f"INSERT INTO {table} ({columns}) VALUES %s RETURNING {pk}"  # noqa: S608  # nosec B608
     # Rows hold plain values psycopg2 adapts itself (str, int, bool, date, aware datetime,
     # None); skipping the fields' own preparation halves the time of a large load.
     names = [f.attname for f in fields]

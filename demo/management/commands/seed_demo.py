@@ -30,7 +30,7 @@ from registrations.nik import build_nik
 from stakeholders.choices import LicenceKind, OfficeLevel, OfficeType, StakeholderKind
 from stakeholders.models import Licence, Sip2mi, Stakeholder, Vocation
 
-DEMO_PASSWORD = "demo-bp3mi-2026"  # noqa: S105 - development-only accounts, printed and in the README
+DEMO_PASSWORD = "demo-bp3mi-2026"  # noqa: S105 - development-only accounts, printed and in the README  # nosec B105
 DEMO_DOMAIN = "demo.bp3mi.test"
 
 DEMO_USERS = [
@@ -187,7 +187,8 @@ class Command(BaseCommand):
             created_users = self._users()
             self._stakeholders()
         if registrations:
-            made = self._registrations(registrations, random.Random(seed))  # noqa: S311
+            # A seeded generator: the same demo data on every run, not a secret.
+            made = self._registrations(registrations, random.Random(seed))  # noqa: S311  # nosec B311
             self.stdout.write(
                 f"Synthetic registrations created: {made} (total wanted: {registrations})."
             )

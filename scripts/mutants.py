@@ -1,0 +1,306 @@
+"""Measure whether the test suite guards the portal's rules: apply deliberate bugs
+(mutants) one at a time to a temporary copy of the tree, run the tests that should notice,
+and report which bugs the suite lets through.
+
+    .venv/bin/python scripts/mutants.py            # every mutant
+    .venv/bin/python scripts/mutants.py letter-year pdf-byte-0   # the named ones
+    .venv/bin/python scripts/mutants.py --list
+
+The working tree is never changed: the tree (without .git) is copied once to a temporary
+directory, each mutant is a text replacement in one file of that copy, undone after its
+run. A mutant is *killed* when its tests fail, *survives* when they pass; a replacement
+whose text is no longer in the source is reported as *stale* (the source moved on: update
+the mutant). The exit status is 0 only when every mutant was killed.
+
+Tests run with the environment as given (DATABASE_URL and REDIS_URL set: PostgreSQL and
+Redis, otherwise SQLite and the embedded broker)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP = {".git", ".venv", "node_modules", "var", "__pycache__", ".pytest_cache", ".ruff_cache"}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    rule: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+MUTANTS = [
+    Mutant(
+        "letter-year",
+        "letter numbers restart at 1 each year",
+        "documents/services.py",
+        'serial = sequence_next(name="letter", year=day.year)',
+        'serial = sequence_next(name="letter", year=2000)',
+        ("tests/documents/test_services.py",),
+    ),
+    Mutant(
+        "letter-utc-date",
+        "the letter's year and month are the office's (WITA) date",
+        "documents/services.py",
+        "day = timezone.localtime(now).date()",
+        "day = now.date()",
+        ("tests/documents/test_services.py",),
+    ),
+    Mutant(
+        "sequence-no-count",
+        "a sequence counts on from its last value (no number given twice)",
+        "bp3mi/services.py",
+        "sequence.last_value += count",
+        "sequence.last_value = count",
+        ("tests/documents/test_services.py",),
+    ),
+    Mutant(
+        "letter-four-eyes",
+        "an officer who reviewed the documents may not sign the letter",
+        "documents/services.py",
+        "if by.pk in reviewers:",
+        "if False:",
+        ("tests/documents/test_services.py",),
+    ),
+    Mutant(
+        "letter-sign-twice",
+        "signing twice gives one letter",
+        "documents/services.py",
+        "if existing is not None:\n            return existing",
+        "if False:\n            return existing",
+        ("tests/documents/test_services.py",),
+    ),
+    Mutant(
+        "letter-unverified",
+        "only a Verified registration gets a letter",
+        "documents/services.py",
+        "if locked.status != RS.VERIFIED:",
+        "if False:",
+        ("tests/documents/test_services.py",),
+    ),
+    Mutant(
+        "letter-revoke-reason",
+        "revoking a letter needs a reason",
+        "documents/services.py",
+        'if not reason.strip():\n        raise ValidationError(_("Alasan pencabutan',
+        'if False:\n        raise ValidationError(_("Alasan pencabutan',
+        ("tests/documents",),
+    ),
+    Mutant(
+        "letter-mask-name",
+        "the public letter check shows the name masked",
+        "documents/letters.py",
+        'return " ".join(word[:1] + "*" * (len(word) - 1) for word in name.split())',
+        "return name",
+        ("tests/documents",),
+    ),
+    Mutant(
+        "reject-note",
+        "a rejection carries a note the CPMI can act on",
+        "documents/services.py",
+        'if not note.strip():\n        raise ValidationError(\n            _("Tulis catatan',
+        'if False:\n        raise ValidationError(\n            _("Tulis catatan',
+        ("tests/documents",),
+    ),
+    Mutant(
+        "pdf-byte-0",
+        "a file is a PDF only when it starts with %PDF- (an HTML page carrying a PDF is not)",
+        "documents/uploads.py",
+        'if head.startswith(b"%PDF-"):',
+        'if b"%PDF-" in head:',
+        ("tests/documents/test_uploads.py",),
+    ),
+    Mutant(
+        "upload-size",
+        "a file larger than the limit is refused",
+        "documents/uploads.py",
+        "if uploaded_file.size > limit:",
+        "if False:",
+        ("tests/documents/test_uploads.py",),
+    ),
+    Mutant(
+        "pdf-encrypted",
+        "a password-protected PDF is refused",
+        "documents/uploads.py",
+        "if reader.is_encrypted:",
+        "if False:",
+        ("tests/documents/test_uploads.py",),
+    ),
+    Mutant(
+        "image-metadata",
+        "images are re-encoded without their metadata (EXIF, GPS)",
+        "documents/uploads.py",
+        "content = _reencode_image(content, file_format)",
+        "pass",
+        ("tests/documents/test_uploads.py",),
+    ),
+    Mutant(
+        "csv-formula",
+        "the directory's CSV export escapes formulas",
+        "stakeholders/exporting.py",
+        "writer.writerow([safe_cell(record[c]) for c in HEADER])",
+        "writer.writerow([record[c] for c in HEADER])",
+        ("tests/stakeholders",),
+    ),
+    Mutant(
+        "xlsx-formula",
+        "the directory's XLSX export escapes formulas",
+        "stakeholders/exporting.py",
+        "sheet.append([safe_cell(record[c]) for c in HEADER])",
+        "sheet.append([record[c] for c in HEADER])",
+        ("tests/stakeholders",),
+    ),
+    Mutant(
+        "manual-verified",
+        "an officer cannot move a registration to Verified by hand",
+        "registrations/services.py",
+        "if by_hand and to_status in TRANSITIONS[locked.status] - MANUAL_STATUSES:",
+        "if False:",
+        ("tests/registrations",),
+    ),
+    Mutant(
+        "manual-choices",
+        "the status form offers only the moves allowed by hand",
+        "registrations/services.py",
+        "return TRANSITIONS[status] & MANUAL_STATUSES",
+        "return TRANSITIONS[status]",
+        ("tests/registrations",),
+    ),
+    Mutant(
+        "status-reason",
+        "rejection and withdrawal need a reason",
+        "registrations/services.py",
+        "if to_status in REASON_REQUIRED and not reason.strip():",
+        "if False:",
+        ("tests/registrations",),
+    ),
+    Mutant(
+        "scope-cpmi",
+        "a CPMI sees only their own registrations",
+        "registrations/selectors.py",
+        "        return qs.filter(applicant__user=user)\n    return qs.none()",
+        "        return qs\n    return qs.none()",
+        ("tests/registrations", "tests/documents/test_views.py"),
+    ),
+    Mutant(
+        "scope-no-permission",
+        "a user without a registration permission sees no registration",
+        "registrations/selectors.py",
+        "        return qs.filter(applicant__user=user)\n    return qs.none()",
+        "        return qs.filter(applicant__user=user)\n    return qs",
+        ("tests/registrations", "tests/documents/test_views.py"),
+    ),
+    Mutant(
+        "nik-nfkc",
+        "a NIK is normalised (NFKC, no spaces) before it is checked and stored",
+        "registrations/nik.py",
+        'return "".join(ch for ch in unicodedata.normalize("NFKC", value or "") if not ch.isspace())',
+        'return value or ""',
+        ("tests/registrations",),
+    ),
+    Mutant(
+        "nik-ascii",
+        "a NIK is 16 ASCII digits (not another script's digits)",
+        "registrations/nik.py",
+        "if not (nik.isascii() and nik.isdigit()):",
+        "if not nik.isdigit():",
+        ("tests/registrations",),
+    ),
+    Mutant(
+        "view-audit",
+        "an officer opening a person's data is recorded",
+        "registrations/services.py",
+        "        action=AuditEvent.Action.VIEW,\n        obj=registration.applicant,",
+        "        action=AuditEvent.Action.UPDATE,\n        obj=registration.applicant,",
+        ("tests/registrations",),
+    ),
+    Mutant(
+        "public-directory-active",
+        "the public directory lists only active stakeholders",
+        "stakeholders/selectors.py",
+        "    return Stakeholder.objects.filter(is_active=True)",
+        "    return Stakeholder.objects.all()",
+        ("tests/stakeholders",),
+    ),
+]
+
+
+def copy_tree(destination: Path) -> None:
+    """The tree as it is on disk (committed or not), without .git and installed files;
+    .venv and node_modules are linked, not copied."""
+    shutil.copytree(ROOT, destination, ignore=lambda _dir, names: [n for n in names if n in SKIP])
+    for name in (".venv", "node_modules"):
+        if (ROOT / name).exists():
+            (destination / name).symlink_to((ROOT / name).resolve())
+
+
+def run_tests(tree: Path, tests: tuple[str, ...]) -> tuple[int, float]:
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/pytest"), "-x", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=tree,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        check=False,
+    )
+    return result.returncode, time.monotonic() - started
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="run only these mutants")
+    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    args = parser.parse_args(argv)
+    chosen = [m for m in MUTANTS if not args.names or m.name in args.names]
+    if args.list:
+        for m in MUTANTS:
+            print(f"{m.name:26} {m.path:28} {m.rule}")
+        return 0
+    unknown = set(args.names) - {m.name for m in MUTANTS}
+    if unknown:
+        print(f"unknown mutant(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+
+    outcomes: dict[str, list[str]] = {"killed": [], "survived": [], "stale": [], "error": []}
+    with tempfile.TemporaryDirectory(prefix="bp3mi-mutants-") as tmp:
+        tree = Path(tmp) / "tree"
+        copy_tree(tree)
+        for mutant in chosen:
+            target = tree / mutant.path
+            original = target.read_text()
+            if original.count(mutant.old) != 1:
+                outcome, seconds = "stale", 0.0
+            else:
+                target.write_text(original.replace(mutant.old, mutant.new))
+                try:
+                    status, seconds = run_tests(tree, mutant.tests)
+                finally:
+                    target.write_text(original)
+                # pytest: 0 all passed, 1 some failed; anything else is a broken run.
+                outcome = {0: "survived", 1: "killed"}.get(status, "error")
+            outcomes[outcome].append(mutant.name)
+            print(f"{outcome:9} {mutant.name:26} {seconds:6.1f} s  {mutant.rule}", flush=True)
+
+    killed = len(outcomes["killed"])
+    print(f"\n{killed}/{len(chosen)} mutants killed")
+    for outcome in ("survived", "stale", "error"):
+        if outcomes[outcome]:
+            print(f"{outcome}: {', '.join(outcomes[outcome])}")
+    return 0 if killed == len(chosen) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
