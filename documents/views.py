@@ -2,10 +2,11 @@
 queue, review and signing (/petugas/verifikasi/...), and the public letter check
 (/verifikasi/<token>/)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -17,7 +18,8 @@ from django.views.generic.detail import SingleObjectMixin
 
 from bp3mi.models import AuditEvent
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
-from bp3mi.services import audit_record
+from bp3mi.ratelimit import hit
+from bp3mi.services import audit_record, client_ip
 
 from . import selectors, services
 from .forms import DocumentUploadForm, QueueFilterForm, ReviewForm, RevokeForm
@@ -374,9 +376,24 @@ class LetterRevokeView(ScopedPermissionMixin, SingleObjectMixin, FormView):
 
 class LetterCheckView(TemplateView):
     """The page a letter's QR code opens: number, date, valid or revoked, the masked name and
-    the PDF's SHA-256. Nothing more."""
+    the PDF's SHA-256. Nothing more. Each client address may check LETTER_CHECK_LIMIT
+    tokens per LETTER_CHECK_WINDOW seconds, so tokens cannot be found by guessing."""
 
     template_name = "letters/letter_check.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        window = settings.LETTER_CHECK_WINDOW
+        address = client_ip(request) or "unknown"
+        if hit(scope="letter-check", key=address, window=window) > settings.LETTER_CHECK_LIMIT:
+            response = render(
+                request,
+                "letters/letter_check_limited.html",
+                {"minutes": max(1, window // 60)},
+                status=429,
+            )
+            response["Retry-After"] = str(window)
+            return response
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         letter = get_object_or_404(

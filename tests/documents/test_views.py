@@ -1,7 +1,10 @@
 """Every view: anonymous -> login, wrong role -> 403, out of scope -> 404, allowed -> 200."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bp3mi import roles
 from bp3mi.models import AuditEvent
@@ -347,3 +350,25 @@ def test_public_check_shows_only_number_date_state_masked_name_and_hash(client, 
     assert "DICABUT" in body and "BERLAKU" not in body
     assert client.get("/verifikasi/bukan-token/").status_code == 404
     assert client.get(f"/verifikasi/{letter.pk}/").status_code == 404
+
+
+def test_the_public_check_is_rate_limited_per_address_with_an_indonesian_page(
+    client, letter, settings, monkeypatch
+):
+    settings.LETTER_CHECK_LIMIT = 3
+    settings.LETTER_CHECK_WINDOW = 60
+    url = reverse("documents:letter_check", kwargs={"token": letter.token})
+    guesses = [client.get(f"/verifikasi/tebakan-{n}/", REMOTE_ADDR="203.0.113.7") for n in (1, 2)]
+    assert [r.status_code for r in guesses] == [404, 404]
+    assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
+    limited = client.get(url, REMOTE_ADDR="203.0.113.7")
+    assert limited.status_code == 429
+    assert limited["Retry-After"] == "60"
+    body = limited.content.decode()
+    assert "Terlalu banyak pemeriksaan" in body and "Tunggu 1 menit" in body
+    assert letter.number not in body
+    # Another address is not held back; the first is served again in the next window.
+    assert client.get(url, REMOTE_ADDR="198.51.100.20").status_code == 200
+    later = timezone.now() + timedelta(seconds=61)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
