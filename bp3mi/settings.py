@@ -285,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=15),
     },
     "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
+    # Daily at 02:30 office time: drafts past RETENTION_DRAFT_DAYS are anonymised.
+    "retention-sweep": {
+        "task": "documents.tasks.retention_sweep",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Front end and security headers ------------------------------------------------------------
