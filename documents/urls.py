@@ -37,5 +37,10 @@ urlpatterns = [
         views.LetterRevokeView.as_view(),
         name="letter_revoke",
     ),
+    path(
+        "petugas/pendaftaran/<int:pk>/akses/",
+        views.PersonAccessLogView.as_view(),
+        name="access_log",
+    ),
     path("verifikasi/<str:token>/", views.LetterCheckView.as_view(), name="letter_check"),
 ]

@@ -20,6 +20,7 @@ from bp3mi.models import AuditEvent
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
 from bp3mi.ratelimit import hit
 from bp3mi.services import audit_record, client_ip
+from registrations.selectors import registration_scope
 
 from . import selectors, services
 from .forms import DocumentUploadForm, QueueFilterForm, ReviewForm, RevokeForm
@@ -372,6 +373,36 @@ class LetterRevokeView(ScopedPermissionMixin, SingleObjectMixin, FormView):
 
 
 # --- Public -----------------------------------------------------------------------------------
+
+
+class PersonAccessLogView(ScopedPermissionMixin, SingleObjectMixin, ListView):
+    """Who looked at or changed this person's data, when and from where: every audit event
+    about their applicant record, registrations, documents, letters and account (UU 27/2022
+    record of processing). Opening it is itself recorded."""
+
+    permission_required = ("bp3mi.view_auditevent", "registrations.view_registration")
+    selector = registration_scope
+    template_name = "documents/person_access_log.html"
+    paginate_by = 100
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(queryset=self.get_queryset().select_related("applicant"))
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            obj=self.object.applicant,
+            message=_("Log akses dibuka"),
+            request=request,
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "object", None) is None:
+            return super().get_queryset()
+        return selectors.person_access_log(registration=self.object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(registration=self.object, **kwargs)
 
 
 class LetterCheckView(TemplateView):
