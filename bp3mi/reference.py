@@ -100,15 +100,16 @@ def load_reference_data(apps=None):
 
 
 def load_all_reference_data():
-    """Everything the data migrations load, again: reference data, occupations and roles."""
+    """Everything the data migrations load, again: this app's reference data, then each
+    installed app's own (its AppConfig's `load_reference_data(apps)`, in INSTALLED_APPS
+    order), then the roles. The core names no feature app: each one brings its own loader."""
     from django.apps import apps
-
-    from documents.reference import load_document_types
-    from registrations.reference import load_occupations
 
     from .roles import sync_roles
 
     load_reference_data(apps)
-    load_occupations(apps)
-    load_document_types(apps)
+    for config in apps.get_app_configs():
+        loader = getattr(config, "load_reference_data", None)
+        if loader is not None:
+            loader(apps)
     sync_roles(apps)

@@ -202,8 +202,15 @@ class DestinationForm(forms.ModelForm):
         self.fields["occupation"].label_from_instance = lambda o: (
             f"{o.name} ({o.get_sector_display()})"
         )
-        stakeholders = Stakeholder.objects.filter(is_active=True)
-        self.fields["p3mi"].queryset = stakeholders.filter(kind=StakeholderKind.P3MI)
+        stakeholders = Stakeholder.objects.active()
+        # Only companies that may recruit today (a valid SIP3MI): not expired, frozen or revoked.
+        self.fields["p3mi"].queryset = stakeholders.filter(kind=StakeholderKind.P3MI).licensed_on(
+            timezone.localdate()
+        )
+        self.fields["p3mi"].error_messages["invalid_choice"] = _(
+            "Perusahaan ini tidak ada di daftar atau tidak memiliki SIP3MI yang berlaku hari "
+            "ini. Pilih P3MI lain dari daftar atau tanyakan ke kantor BP3MI."
+        )
         self.fields["training_centre"].queryset = stakeholders.filter(
             kind__in=[StakeholderKind.LPK, StakeholderKind.BLK]
         )

@@ -182,6 +182,7 @@ class Registration(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="registrations_placed",
+        db_index=False,  # served by the (role, status) index below
         limit_choices_to={"kind": StakeholderKind.P3MI},
     )
     training_centre = models.ForeignKey(
@@ -191,6 +192,7 @@ class Registration(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="registrations_trained",
+        db_index=False,  # served by the (role, status) index below
         limit_choices_to={"kind__in": [StakeholderKind.LPK, StakeholderKind.BLK]},
     )
     clinic = models.ForeignKey(
@@ -200,6 +202,7 @@ class Registration(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="registrations_examined",
+        db_index=False,  # served by the (role, status) index below
         limit_choices_to={"kind": StakeholderKind.CLINIC},
     )
     # The applicant's NIK (normalised), copied here by the services that set it, so that
@@ -230,6 +233,11 @@ class Registration(models.Model):
             models.Index(fields=["status", "-submitted_at"]),
             models.Index(fields=["-submitted_at"]),
             models.Index(fields=["scheme", "status"]),
+            # The counts per stakeholder and status (directory, stakeholder page) read these
+            # alone, without visiting the table; they also serve the foreign keys.
+            models.Index(fields=["p3mi", "status"], name="registration_p3mi_status"),
+            models.Index(fields=["training_centre", "status"], name="registration_centre_status"),
+            models.Index(fields=["clinic", "status"], name="registration_clinic_status"),
         ]
         constraints = [
             # A number is taken on submission; a draft withdrawn before it was ever

@@ -51,3 +51,25 @@ MAIN_LICENCE_KIND = {
     StakeholderKind.LPK: LicenceKind.LPK_LICENCE,
     StakeholderKind.CLINIC: LicenceKind.CLINIC_DESIGNATION,
 }
+OPERATING_LICENCE_KINDS = list(MAIN_LICENCE_KIND.values())
+
+
+# Which kind-specific fields a stakeholder of each kind may fill: the others stay empty, so a
+# stakeholder never carries a field of another kind.
+KIND_FIELDS = {
+    "office_type": {StakeholderKind.P3MI},
+    "head_office": {StakeholderKind.P3MI},
+    "vocations": {StakeholderKind.LPK, StakeholderKind.BLK},
+    "languages": {StakeholderKind.LPK},
+    "services": {StakeholderKind.CLINIC},
+    "office_level": {StakeholderKind.LABOUR_OFFICE},
+}
+
+# Which licences a stakeholder of each kind may hold.
+KIND_LICENCE_KINDS = {
+    StakeholderKind.P3MI: [LicenceKind.SIP3MI, LicenceKind.BRANCH_REGISTRATION],
+    StakeholderKind.LPK: [LicenceKind.LPK_LICENCE, LicenceKind.LPK_ACCREDITATION],
+    StakeholderKind.BLK: [LicenceKind.LPK_ACCREDITATION],
+    StakeholderKind.CLINIC: [LicenceKind.CLINIC_DESIGNATION],
+    StakeholderKind.LABOUR_OFFICE: [],
+}

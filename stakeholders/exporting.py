@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
-from collections.abc import Iterable
+import json
+import tempfile
+from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from .importing import COLUMNS, EXPORT_ONLY_COLUMNS, LIST_SEPARATOR, safe_cell
@@ -49,52 +52,80 @@ def export_record(stakeholder: Stakeholder, day: datetime.date) -> dict[str, Any
     }
 
 
-def _records(stakeholders: Iterable[Stakeholder]):
+# Rows are read from the database this many at a time (with their licences, SIP2MI and
+# vocations prefetched per chunk), so an export holds one chunk in memory, never the list.
+CHUNK_SIZE = 500
+
+
+def _records(stakeholders: QuerySet[Stakeholder]) -> Iterator[tuple[Stakeholder, dict[str, Any]]]:
     day = timezone.localdate()
-    for stakeholder in stakeholders:
-        yield export_record(stakeholder, day)
+    for stakeholder in stakeholders.iterator(chunk_size=CHUNK_SIZE):
+        yield stakeholder, export_record(stakeholder, day)
 
 
 def _filename(stem: str, extension: str) -> str:
     return f"{stem}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
-def csv_response(stakeholders: Iterable[Stakeholder], *, stem: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+class _Echo:
+    """A file-like object whose `write` hands the text back, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(stakeholders: QuerySet[Stakeholder]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(HEADER)  # the BOM lets Excel recognise UTF-8
+    for _stakeholder, record in _records(stakeholders):
+        yield writer.writerow([safe_cell(record[c]) for c in HEADER])
+
+
+def csv_response(stakeholders: QuerySet[Stakeholder], *, stem: str) -> StreamingHttpResponse:
+    """The rows as CSV, streamed as they are read: memory stays flat whatever the count."""
+    response = StreamingHttpResponse(
+        _csv_lines(stakeholders), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
-    response.write("\ufeff")  # lets Excel recognise UTF-8
-    writer = csv.writer(response)
-    writer.writerow(HEADER)
-    for record in _records(stakeholders):
-        writer.writerow([safe_cell(record[c]) for c in HEADER])
     return response
 
 
-def xlsx_response(stakeholders: Iterable[Stakeholder], *, stem: str) -> HttpResponse:
+def xlsx_response(stakeholders: QuerySet[Stakeholder], *, stem: str) -> FileResponse:
+    """The rows as XLSX: openpyxl's write-only workbook keeps no rows in memory; the file is
+    written to an anonymous temporary file (gone once the response closes it) and streamed."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("direktori")
     sheet.append(HEADER)
-    for record in _records(stakeholders):
+    for _stakeholder, record in _records(stakeholders):
         sheet.append([safe_cell(record[c]) for c in HEADER])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_filename(stem, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
-    return response
 
 
-def json_response(stakeholders: Iterable[Stakeholder], *, request) -> JsonResponse:
-    day = timezone.localdate()
-    records = []
-    for stakeholder in stakeholders:
-        record = export_record(stakeholder, day)
+def _json_chunks(stakeholders: QuerySet[Stakeholder], request) -> Iterator[str]:
+    day = json.dumps(timezone.localdate().isoformat())
+    yield '{"tanggal": ' + day + ', "data": ['
+    separator = ""
+    for stakeholder, record in _records(stakeholders):
         record["url"] = request.build_absolute_uri(stakeholder.get_absolute_url())
-        records.append(record)
-    response = JsonResponse({"tanggal": timezone.localdate().isoformat(), "data": records})
+        yield separator + json.dumps(record, cls=DjangoJSONEncoder)
+        separator = ", "
+    yield "]}"
+
+
+def json_response(stakeholders: QuerySet[Stakeholder], *, request) -> StreamingHttpResponse:
+    """The rows as one JSON object {"tanggal", "data": [...]}, streamed record by record."""
+    response = StreamingHttpResponse(
+        _json_chunks(stakeholders, request), content_type="application/json"
+    )
     response["Content-Disposition"] = f'attachment; filename="{_filename("direktori", "json")}"'
     return response

@@ -9,28 +9,8 @@ from django.utils.translation import gettext_lazy
 from bp3mi.bounds import date_validator
 from bp3mi.phone import normalise_phone
 
-from .choices import LicenceKind, StakeholderKind
+from .choices import KIND_FIELDS, StakeholderKind
 from .models import Licence, Sip2mi, Stakeholder
-
-# Which kind-specific fields belong to which kind; the others are emptied on save so a
-# stakeholder never carries fields of another kind.
-KIND_FIELDS = {
-    "office_type": {StakeholderKind.P3MI},
-    "head_office": {StakeholderKind.P3MI},
-    "vocations": {StakeholderKind.LPK, StakeholderKind.BLK},
-    "languages": {StakeholderKind.LPK},
-    "services": {StakeholderKind.CLINIC},
-    "office_level": {StakeholderKind.LABOUR_OFFICE},
-}
-
-# Which licences a stakeholder of each kind may hold.
-LICENCE_KINDS = {
-    StakeholderKind.P3MI: [LicenceKind.SIP3MI, LicenceKind.BRANCH_REGISTRATION],
-    StakeholderKind.LPK: [LicenceKind.LPK_LICENCE, LicenceKind.LPK_ACCREDITATION],
-    StakeholderKind.BLK: [LicenceKind.LPK_ACCREDITATION],
-    StakeholderKind.CLINIC: [LicenceKind.CLINIC_DESIGNATION],
-    StakeholderKind.LABOUR_OFFICE: [],
-}
 
 COMMON_FIELDS = [
     "kind",
@@ -115,8 +95,8 @@ class StakeholderForm(DatabaseCheckMixin, forms.ModelForm):
         if kind == StakeholderKind.P3MI and not cleaned.get("office_type"):
             self.add_error("office_type", _("Pilih kantor pusat atau kantor cabang."))
         if kind:
-            for name, kinds in KIND_FIELDS.items():
-                if kind not in kinds and name in cleaned:
+            for name in KIND_FIELDS:
+                if not Stakeholder.may_fill(kind, name) and name in cleaned:
                     cleaned[name] = [] if name == "vocations" else ""
         return cleaned
 
@@ -149,8 +129,7 @@ class LicenceForm(DatabaseCheckMixin, forms.ModelForm):
     def __init__(self, *args, stakeholder: Stakeholder, **kwargs):
         super().__init__(*args, **kwargs)
         self.stakeholder = stakeholder
-        allowed = LICENCE_KINDS.get(stakeholder.kind, [])
-        self.fields["kind"].choices = [(k.value, k.label) for k in allowed]
+        self.fields["kind"].choices = [(k.value, k.label) for k in stakeholder.licence_kinds]
         self.fields["issued_on"].validators.append(date_validator(**ISSUED_YEARS))
         self.fields["expires_on"].validators.append(date_validator(**EXPIRES_YEARS))
         self.helper = FormHelper()
@@ -192,8 +171,8 @@ class Sip2miForm(forms.ModelForm):
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("Tanggal akhir tidak boleh sebelum tanggal mulai."))
-        if self.stakeholder.kind != StakeholderKind.P3MI:
-            raise ValidationError(_("SIP2MI hanya untuk P3MI."))
+        if not self.stakeholder.holds_sip2mi:
+            raise ValidationError(_("SIP2MI hanya untuk P3MI."), code="sip2mi_not_for_kind")
         return cleaned
 
 

@@ -14,15 +14,26 @@ destination country) and `Vocation`.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, Region
 
-from .choices import LicenceKind, LicenceStatus, OfficeLevel, OfficeType, StakeholderKind
+from .choices import (
+    KIND_FIELDS,
+    KIND_LICENCE_KINDS,
+    MAIN_LICENCE_KIND,
+    OPERATING_LICENCE_KINDS,
+    LicenceKind,
+    LicenceStatus,
+    OfficeLevel,
+    OfficeType,
+    StakeholderKind,
+)
 
 
 class Vocation(models.Model):
@@ -37,6 +48,35 @@ class Vocation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _licensed(day: datetime.date) -> Exists:
+    return Exists(
+        Licence.objects.valid_on(day).filter(
+            stakeholder=OuterRef("pk"), kind__in=OPERATING_LICENCE_KINDS
+        )
+    )
+
+
+class StakeholderQuerySet(models.QuerySet):
+    def active(self):
+        """Stakeholders shown in the public directory and offered in forms."""
+        return self.filter(is_active=True)
+
+    def licensed_on(self, day: datetime.date):
+        """Stakeholders holding an operating licence (SIP3MI, LPK licence, clinic
+        designation: `MAIN_LICENCE_KIND`) that is valid on `day`."""
+        return self.filter(_licensed(day))
+
+    def unlicensed_on(self, day: datetime.date):
+        """Stakeholders holding no operating licence valid on `day`."""
+        return self.filter(~_licensed(day))
+
+    def placing_in_on(self, country: Country, day: datetime.date):
+        """P3MI holding a SIP2MI for `country` that is valid on `day`."""
+        return self.filter(
+            Exists(Sip2mi.objects.valid_on(day).filter(stakeholder=OuterRef("pk"), country=country))
+        )
 
 
 class Stakeholder(models.Model):
@@ -94,6 +134,8 @@ class Stakeholder(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    objects = StakeholderQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pemangku kepentingan")
         verbose_name_plural = _("pemangku kepentingan")
@@ -111,13 +153,70 @@ class Stakeholder(models.Model):
     def get_absolute_url(self):
         return reverse("stakeholders:detail", kwargs={"pk": self.pk})
 
+    def clean(self):
+        """A kind-specific field (`KIND_FIELDS`) is filled only for the kinds it belongs to."""
+        errors = {}
+        for name, kinds in KIND_FIELDS.items():
+            if name != "vocations" and self.kind not in kinds and getattr(self, name):
+                errors[name] = ValidationError(
+                    _("Kolom ini tidak berlaku untuk %(kind)s.")
+                    % {"kind": self.get_kind_display()},
+                    code="field_not_for_kind",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def may_fill(cls, kind: str, field_name: str) -> bool:
+        """Whether a stakeholder of `kind` may fill `field_name` (common fields: always)."""
+        return kind in KIND_FIELDS.get(field_name, {kind})
+
+    @property
+    def licence_kinds(self) -> list[LicenceKind]:
+        """The licences a stakeholder of this kind may hold."""
+        return KIND_LICENCE_KINDS.get(self.kind, [])
+
+    @property
+    def holds_licences(self) -> bool:
+        return bool(self.licence_kinds)
+
+    @property
+    def holds_sip2mi(self) -> bool:
+        """Only a placement company holds SIP2MI (permits per destination country)."""
+        return self.kind == StakeholderKind.P3MI
+
+    @property
+    def main_licence_kind(self) -> LicenceKind | None:
+        """The licence whose validity says whether this stakeholder may operate."""
+        return MAIN_LICENCE_KIND.get(self.kind)
+
+
+def _lapsed(day: datetime.date) -> Q:
+    """The SQL form of `Licence.lapsed_on`: past the expiry date on `day`."""
+    return Q(expires_on__lt=day)
+
 
 class LicenceQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
-        """Licences that allow their holder to operate on `day`."""
-        return self.filter(status=LicenceStatus.ACTIVE, issued_on__lte=day).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+        """Licences that allow their holder to operate on `day`: active, issued by then and
+        not past their expiry date (`Licence.is_valid_on` in Python)."""
+        return self.filter(status=LicenceStatus.ACTIVE, issued_on__lte=day).exclude(_lapsed(day))
+
+    def expired_on(self, day: datetime.date):
+        """Licences that read as expired on `day` (`Licence.status_on`): stored as expired,
+        or active but past their expiry date before the daily sweep has run."""
+        return self.filter(
+            Q(status=LicenceStatus.EXPIRED) | Q(status=LicenceStatus.ACTIVE) & _lapsed(day)
         )
+
+    def due_to_expire_on(self, day: datetime.date):
+        """Licences still stored as active that are past their expiry date on `day`: what
+        the daily sweep marks as expired."""
+        return self.filter(_lapsed(day), status=LicenceStatus.ACTIVE)
+
+    def expiring_within(self, day: datetime.date, days: int):
+        """Licences valid on `day` whose expiry date falls within `days` days of it."""
+        return self.valid_on(day).filter(expires_on__lte=day + datetime.timedelta(days=days))
 
 
 class Licence(models.Model):
@@ -157,18 +256,61 @@ class Licence(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
+    def lapsed_on(self, day: datetime.date) -> bool:
+        """Past its expiry date on `day`: a licence is expired the day after its expiry
+        date (the SQL form is `_lapsed`)."""
+        return self.expires_on is not None and self.expires_on < day
+
     def status_on(self, day: datetime.date | None = None) -> str:
+        """The status that counts on `day`: an active licence past its expiry date reads as
+        expired even before the daily sweep stores it."""
         day = day or timezone.localdate()
-        if self.status == LicenceStatus.ACTIVE and self.expires_on and self.expires_on < day:
+        if self.status == LicenceStatus.ACTIVE and self.lapsed_on(day):
             return LicenceStatus.EXPIRED
         return self.status
+
+    def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        """Whether this licence lets its holder operate on `day` (`valid_on` in SQL)."""
+        day = day or timezone.localdate()
+        return self.status_on(day) == LicenceStatus.ACTIVE and self.issued_on <= day
+
+    def status_to_store(self, day: datetime.date) -> str:
+        """The status to save on `day`: expiry follows the dates (an active licence past its
+        expiry date is stored as expired, an expired one whose date was extended is active
+        again); suspension and revocation are left as they are."""
+        if self.status == LicenceStatus.EXPIRED and not self.lapsed_on(day):
+            return LicenceStatus.ACTIVE
+        return self.status_on(day)
 
     @property
     def current_status(self) -> str:
         return self.status_on()
 
+    @property
+    def is_valid_today(self) -> bool:
+        return self.is_valid_on()
+
     def get_current_status_display(self) -> str:
         return LicenceStatus(self.current_status).label
+
+    @property
+    def current_status_badge(self) -> str:
+        """The Bootstrap badge class for the status that counts today."""
+        return LICENCE_STATUS_BADGE[self.current_status]
+
+
+LICENCE_STATUS_BADGE = {
+    LicenceStatus.ACTIVE: "text-bg-success",
+    LicenceStatus.SUSPENDED: "text-bg-warning",
+    LicenceStatus.REVOKED: "text-bg-danger",
+    LicenceStatus.EXPIRED: "text-bg-secondary",
+}
+
+
+class Sip2miQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """SIP2MI in force on `day`, both ends included (`Sip2mi.is_valid_on` in Python)."""
+        return self.filter(valid_from__lte=day, valid_until__gte=day)
 
 
 class Sip2mi(models.Model):
@@ -186,6 +328,8 @@ class Sip2mi(models.Model):
     valid_from = models.DateField(_("berlaku dari"))
     valid_until = models.DateField(_("berlaku sampai"))
 
+    objects = Sip2miQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("SIP2MI")
         verbose_name_plural = _("SIP2MI")
@@ -201,5 +345,6 @@ class Sip2mi(models.Model):
         return f"{self.stakeholder} - {self.country}"
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        """In force on `day`, both ends included (`Sip2miQuerySet.valid_on` in SQL)."""
         day = day or timezone.localdate()
         return self.valid_from <= day <= self.valid_until

@@ -12,29 +12,14 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import (
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bp3mi.models import AuditEvent, Country, User
-from registrations.choices import RegistrationStatus
-from registrations.models import Registration
 
-from .choices import MAIN_LICENCE_KIND, CheckOutcome, LicenceStatus, StakeholderKind
+from .choices import OPERATING_LICENCE_KINDS, CheckOutcome, LicenceStatus, StakeholderKind
 from .models import Licence, Sip2mi, Stakeholder
 
-# Licences that decide whether a stakeholder may operate (SIP3MI, LPK licence, designation).
-OPERATING_LICENCE_KINDS = list(MAIN_LICENCE_KIND.values())
 EXPIRING_WITHIN_DAYS = 60
 
 
@@ -43,12 +28,12 @@ def stakeholder_scope(*, user: User) -> QuerySet[Stakeholder]:
     qs = Stakeholder.objects.all()
     if user.is_authenticated and user.has_perm("stakeholders.view_stakeholder"):
         return qs
-    return qs.filter(is_active=True)
+    return qs.active()
 
 
 def stakeholder_public_scope() -> QuerySet[Stakeholder]:
     """What the public directory lists, whoever is looking: active stakeholders only."""
-    return Stakeholder.objects.filter(is_active=True)
+    return Stakeholder.objects.active()
 
 
 def stakeholder_with_related(qs: QuerySet[Stakeholder]) -> QuerySet[Stakeholder]:
@@ -60,93 +45,37 @@ def stakeholder_with_related(qs: QuerySet[Stakeholder]) -> QuerySet[Stakeholder]
     )
 
 
-def _registration_count(statuses: list[str]):
-    """A correlated COUNT of registrations that went through the stakeholder in any role
-    (placement company, training centre or clinic), with the given statuses."""
-    through = (
-        Q(p3mi_id=OuterRef("pk"))
-        | Q(training_centre_id=OuterRef("pk"))
-        | Q(clinic_id=OuterRef("pk"))
-    )
-    counted = (
-        Registration.objects.filter(through, status__in=statuses)
-        .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-REGISTERED_STATUSES = [s for s in RegistrationStatus.values if s != RegistrationStatus.DRAFT]
-VERIFIED_STATUSES = [RegistrationStatus.VERIFIED, RegistrationStatus.DEPARTED]
-DEPARTED_STATUSES = [RegistrationStatus.DEPARTED]
-
-
-def stakeholder_with_counts(qs: QuerySet[Stakeholder]) -> QuerySet[Stakeholder]:
-    """Annotate the CPMI registered (submitted or later), verified and departed through each
-    stakeholder: subqueries in the same SELECT, so a list costs no extra query per row."""
-    return qs.annotate(
-        registered_count=_registration_count(REGISTERED_STATUSES),
-        verified_count=_registration_count(VERIFIED_STATUSES),
-        departed_count=_registration_count(DEPARTED_STATUSES),
-    )
-
-
-def _valid_licence(day: datetime.date):
-    return Exists(
-        Licence.objects.valid_on(day).filter(
-            stakeholder=OuterRef("pk"), kind__in=OPERATING_LICENCE_KINDS
-        )
-    )
-
-
 def stakeholder_filter_licence_status(
     qs: QuerySet[Stakeholder], status: str, day: datetime.date | None = None
 ) -> QuerySet[Stakeholder]:
     """Stakeholders whose operating licence is in `status` on `day`: active means at least
     one valid licence; the other states apply only when none is valid."""
     day = day or timezone.localdate()
-    valid = _valid_licence(day)
     if status == LicenceStatus.ACTIVE:
-        return qs.filter(valid)
+        return qs.licensed_on(day)
     held = Licence.objects.filter(stakeholder=OuterRef("pk"), kind__in=OPERATING_LICENCE_KINDS)
-    if status == LicenceStatus.EXPIRED:
-        held = held.filter(
-            Q(status=LicenceStatus.EXPIRED) | Q(status=LicenceStatus.ACTIVE, expires_on__lt=day)
-        )
-    else:
-        held = held.filter(status=status)
-    return qs.filter(~valid, Exists(held))
+    held = held.expired_on(day) if status == LicenceStatus.EXPIRED else held.filter(status=status)
+    return qs.unlicensed_on(day).filter(Exists(held))
 
 
 def stakeholder_filter_country(
     qs: QuerySet[Stakeholder], country: Country, day: datetime.date | None = None
 ) -> QuerySet[Stakeholder]:
     """P3MI holding a SIP2MI for `country` that is valid on `day`."""
-    day = day or timezone.localdate()
-    return qs.filter(
-        Exists(
-            Sip2mi.objects.filter(
-                stakeholder=OuterRef("pk"),
-                country=country,
-                valid_from__lte=day,
-                valid_until__gte=day,
-            )
-        )
-    )
+    return qs.placing_in_on(country, day or timezone.localdate())
 
 
 def main_licence(stakeholder: Stakeholder, day: datetime.date | None = None) -> Licence | None:
     """The operating licence that speaks for the stakeholder on `day`: a valid one if any
     (the one running longest), else the most recently issued. Reads prefetched licences."""
     day = day or timezone.localdate()
-    kind = MAIN_LICENCE_KIND.get(stakeholder.kind)
+    kind = stakeholder.main_licence_kind
     if kind is None:
         return None
     candidates = [lic for lic in stakeholder.licences.all() if lic.kind == kind]
     if not candidates:
         return None
-    valid = [lic for lic in candidates if lic.status_on(day) == LicenceStatus.ACTIVE]
+    valid = [lic for lic in candidates if lic.is_valid_on(day)]
     if valid:
         return max(valid, key=lambda lic: lic.expires_on or datetime.date.max)
     return max(candidates, key=lambda lic: (lic.issued_on, lic.pk))
@@ -211,9 +140,14 @@ def p3mi_check(*, query: str, day: datetime.date | None = None) -> list[CheckAns
     answers = []
     for stakeholder in stakeholder_with_related(matches)[:CHECK_MAX_RESULTS]:
         licence = main_licence(stakeholder, day)
-        outcome = CheckOutcome.NOT_FOUND if licence is None else licence.status_on(day)
-        if outcome == LicenceStatus.ACTIVE:
+        if licence is None:
+            outcome = CheckOutcome.NOT_FOUND
+        elif licence.is_valid_on(day):
             outcome = CheckOutcome.VALID
+        elif licence.status_on(day) == LicenceStatus.ACTIVE:
+            outcome = CheckOutcome.NOT_FOUND  # recorded, but not issued yet on `day`
+        else:
+            outcome = licence.status_on(day)
         may_recruit = outcome == CheckOutcome.VALID
         answers.append(
             CheckAnswer(
@@ -237,11 +171,7 @@ def licence_expiring_list(
     if not user.has_perm("stakeholders.view_licence"):
         return Licence.objects.none()
     return (
-        Licence.objects.filter(
-            status=LicenceStatus.ACTIVE,
-            expires_on__gte=day,
-            expires_on__lte=day + datetime.timedelta(days=within_days),
-        )
+        Licence.objects.expiring_within(day, within_days)
         .select_related("stakeholder", "stakeholder__region")
         .order_by("expires_on", "stakeholder__name")
     )

@@ -13,9 +13,11 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import audit_record, model_changes, model_snapshot
@@ -48,6 +50,18 @@ def _assign(obj: models.Model, fields: dict[str, Any]) -> None:
         setattr(obj, name, value)
 
 
+def _check_vocations(stakeholder: Stakeholder, vocations: Iterable[Vocation] | None) -> None:
+    """Vocations are many-to-many, out of reach of `Stakeholder.clean`: check them here."""
+    if vocations and not Stakeholder.may_fill(stakeholder.kind, "vocations"):
+        raise ValidationError(
+            {
+                "vocations": _("Kejuruan tidak berlaku untuk %(kind)s.")
+                % {"kind": stakeholder.get_kind_display()}
+            },
+            code="field_not_for_kind",
+        )
+
+
 def stakeholder_create(
     *,
     by: User | None,
@@ -60,6 +74,7 @@ def stakeholder_create(
         vocations = list(vocations)
         stakeholder = Stakeholder(**fields)
         stakeholder.full_clean(exclude=FULL_CLEAN_EXCLUDE)
+        _check_vocations(stakeholder, vocations)
         stakeholder.save()
         if vocations:
             stakeholder.vocations.set(vocations)
@@ -88,6 +103,8 @@ def stakeholder_update(
         locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
         before = snapshot(locked)
         _assign(locked, fields)
+        if vocations is None and not Stakeholder.may_fill(locked.kind, "vocations"):
+            vocations = []  # a kind without vocations keeps none from its former kind
         after = {**snapshot(locked), "vocations": before["vocations"]}
         if vocations is not None:
             after["vocations"] = sorted(v.name for v in vocations)
@@ -95,6 +112,7 @@ def stakeholder_update(
         if not changes:
             return locked
         locked.full_clean(exclude=FULL_CLEAN_EXCLUDE)
+        _check_vocations(locked, vocations)
         locked.save()
         if vocations is not None and "vocations" in changes:
             locked.vocations.set(vocations)
@@ -131,17 +149,6 @@ def stakeholder_set_active(
     return locked
 
 
-def licence_status_for_expiry(
-    status: str, expires_on: datetime.date | None, day: datetime.date
-) -> str:
-    """The status an active or expired licence should hold on `day` given its expiry date."""
-    if status == LicenceStatus.ACTIVE and expires_on and expires_on < day:
-        return LicenceStatus.EXPIRED
-    if status == LicenceStatus.EXPIRED and (expires_on is None or expires_on >= day):
-        return LicenceStatus.ACTIVE
-    return status
-
-
 def licence_save(
     *,
     stakeholder: Stakeholder,
@@ -161,7 +168,15 @@ def licence_save(
             locked = Licence.objects.select_for_update().get(pk=licence.pk, stakeholder=stakeholder)
             before = snapshot(locked, prefix="izin.")
         _assign(locked, fields)
-        locked.status = licence_status_for_expiry(locked.status, locked.expires_on, day)
+        if locked.kind not in stakeholder.licence_kinds:
+            raise ValidationError(
+                {
+                    "kind": _("Jenis izin ini tidak berlaku untuk %(kind)s.")
+                    % {"kind": stakeholder.get_kind_display()}
+                },
+                code="licence_not_for_kind",
+            )
+        locked.status = locked.status_to_store(day)
         changes = model_changes(before, snapshot(locked, prefix="izin."))
         if not changes:
             return locked
@@ -219,7 +234,7 @@ def licences_expire(*, day: datetime.date | None = None) -> list[int]:
     with transaction.atomic():
         due = list(
             Licence.objects.select_for_update(of=("self",))
-            .filter(status=LicenceStatus.ACTIVE, expires_on__lt=day)
+            .due_to_expire_on(day)
             .select_related("stakeholder")
             .order_by("pk")
         )

@@ -17,6 +17,7 @@ from stakeholders.models import Licence, Stakeholder, Vocation
 from stakeholders.services import stakeholder_import
 from stakeholders.tasks import import_uploads_sweep
 from tests.factories import LicenceFactory, StakeholderFactory
+from tests.stakeholders.test_views import streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_export_can_be_imported_back_unchanged(client, staf_data):
     client.force_login(staf_data)
     upload(client, GOOD_CSV.encode(), "direktori.csv")
     client.post(reverse("stakeholders:import_preview"), {"confirm": "1"})
-    exported = client.get(reverse("stakeholders:export_xlsx")).content
+    exported = streamed(client.get(reverse("stakeholders:export_xlsx")))
     result = import_preview(name="ekspor.xlsx", content=exported)
     assert result.is_valid, errors(result)
     assert result.update_count == 4
