@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0009_registration_one_active_per_nik"),
+        ("registrations", "0010_registration_role_status_indexes"),
     ]
 
     operations = [
