@@ -245,9 +245,9 @@ MUTANTS = [
     Mutant(
         "public-directory-active",
         "the public directory lists only active stakeholders",
-        "stakeholders/selectors.py",
-        "    return Stakeholder.objects.filter(is_active=True)",
-        "    return Stakeholder.objects.all()",
+        "stakeholders/models.py",
+        "        return self.filter(is_active=True)",
+        "        return self.all()",
         ("tests/stakeholders/test_views.py",),
     ),
     Mutant(
