@@ -33,12 +33,22 @@ SKIP = {".git", ".venv", "node_modules", "var", "__pycache__", ".pytest_cache", 
 
 @dataclass(frozen=True)
 class Mutant:
+    """`old` is the text replaced by `new`; a tuple lists the forms the text has had, and
+    the first found exactly once is used (a rule rewritten on one branch stays covered)."""
+
     name: str
     rule: str
     path: str
-    old: str
+    old: str | tuple[str, ...]
     new: str
     tests: tuple[str, ...]
+
+    def apply(self, source: str) -> str | None:
+        """The mutated source, or None when no form of `old` occurs exactly once."""
+        for old in (self.old,) if isinstance(self.old, str) else self.old:
+            if source.count(old) == 1:
+                return source.replace(old, self.new)
+        return None
 
 
 MUTANTS = [
@@ -78,7 +88,7 @@ MUTANTS = [
         "letter-four-eyes",
         "an officer who reviewed the documents may not sign the letter",
         "documents/services.py",
-        "if by.pk in reviewers:",
+        ("if by.pk in reviewers:", "if reviewed:"),
         "if False:",
         ("tests/documents/test_services.py", "-k", "four_eyes"),
     ),
@@ -369,10 +379,11 @@ def main(argv: list[str]) -> int:
         for mutant in chosen:
             target = tree / mutant.path
             original = target.read_text()
-            if original.count(mutant.old) != 1:
+            mutated = mutant.apply(original)
+            if mutated is None:
                 outcome, seconds = "stale", 0.0
             else:
-                target.write_text(original.replace(mutant.old, mutant.new))
+                target.write_text(mutated)
                 try:
                     status, seconds = run_tests(tree, mutant.tests)
                 finally:
