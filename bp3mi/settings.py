@@ -346,10 +346,22 @@ OFFICE = {
         default="Kementerian Pelindungan Pekerja Migran Indonesia",
     ),
     "address": env.str("OFFICE_ADDRESS", default="Kota Kendari, Sulawesi Tenggara"),
+    # Where letters are dated: "Kendari, 24 November 2026".
+    "city": env.str("OFFICE_CITY", default="Kendari"),
     "phone": env.str("OFFICE_PHONE", default=""),
     "email": env.str("OFFICE_EMAIL", default=""),
     "hotline": env.str("OFFICE_HOTLINE", default=""),
 }
+
+# --- Letter signatures -------------------------------------------------------------------
+# The office's key and certificate (PEM) that sign every verification letter (PAdES), the
+# key's passphrase, and the certificates a letter's signature is checked against (default:
+# the office certificate). Unset in development: a self-signed office certificate is
+# generated once under var/signing/. Required in production.
+LETTER_SIGNING_KEY = env.str("LETTER_SIGNING_KEY", default="")
+LETTER_SIGNING_CERT = env.str("LETTER_SIGNING_CERT", default="")
+LETTER_SIGNING_PASSPHRASE = env.str("LETTER_SIGNING_PASSPHRASE", default="")
+LETTER_SIGNING_TRUST_ROOTS = env.list("LETTER_SIGNING_TRUST_ROOTS", default=[])
 
 LOGGING = {
     "version": 1,
