@@ -77,7 +77,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        # No part of a name stands for the whole: "La" and "Wa" (Ode) are prefixes in Buton and
+        # Muna, and many Indonesians have one name only.
+        return self.full_name or self.email
 
     def clean(self):
         super().clean()
