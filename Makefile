@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 VENDOR_STAMP := static/vendor/.installed-$(shell cat package.json package-lock.json | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: run test install vendor migrate lint format messages clean benchmark
+.PHONY: run test install vendor migrate lint format messages clean benchmark mutants
 
 install: $(STAMP) $(VENDOR_STAMP)
 
@@ -53,6 +53,7 @@ run: migrate
 test: install messages
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || (echo "models changed without a migration" && exit 1)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
 	$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
@@ -71,6 +72,10 @@ format: $(STAMP)
 benchmark: install
 	@for script in $(filter-out benchmarks/harness.py,$(wildcard benchmarks/*.py)); do \
 		echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Deliberate bugs applied one at a time to a copy of the tree: each must make a test fail.
+mutants: install messages
+	$(PY) scripts/mutants.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -338,6 +338,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.case_deadline_sweep",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Daily at 02:30 office time: drafts past RETENTION_DRAFT_DAYS are anonymised.
+    "retention-sweep": {
+        "task": "documents.tasks.retention_sweep",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 # How many days a finished statistics export stays downloadable before its file is deleted.
 STATISTICS_EXPORT_RETENTION_DAYS = env.int("STATISTICS_EXPORT_RETENTION_DAYS", default=7)
@@ -365,6 +370,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+
+# The public letter check (/verifikasi/<token>/): requests per client address per window,
+# so tokens cannot be guessed by trying many.
+LETTER_CHECK_LIMIT = env.int("LETTER_CHECK_LIMIT", default=30)
+LETTER_CHECK_WINDOW = env.int("LETTER_CHECK_WINDOW_SECONDS", default=60)
+
+# --- Retention of personal data (UU 27/2022) -------------------------------------------------
+# A draft registration nobody touched for this many days is anonymised: the person's name,
+# NIK, address and contacts are replaced and their uploads deleted; region, country, scheme
+# and sex stay for the statistics.
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=180)
 FORMS_URLFIELD_ASSUME_HTTPS = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

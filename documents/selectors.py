@@ -7,12 +7,13 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bp3mi.models import User
+from bp3mi.models import AuditEvent, User
 from registrations.choices import RegistrationStatus
 from registrations.models import Registration
 from registrations.selectors import registration_scope
@@ -263,6 +264,43 @@ def registration_for_review(*, user: User, pk: int) -> Registration:
         .select_related("applicant__region", "destination_country", "occupation", "p3mi")
         .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("-signed_at")))
         .get(pk=pk)
+    )
+
+
+def current_letter(*, registration: Registration) -> Letter | None:
+    return registration.letters.order_by(
+        F("revoked_at").asc(nulls_first=True), "-signed_at"
+    ).first()
+
+
+def person_access_log(*, registration: Registration) -> QuerySet[AuditEvent]:
+    """Every audit event about the person behind `registration`: their applicant record, each
+    of their registrations, documents and letters, and their account; views and changes,
+    newest first. (Complaint cases join this list when the complaints app provides them.)"""
+    applicant = registration.applicant
+    registrations = list(
+        Registration.objects.filter(applicant=applicant).values_list("pk", flat=True)
+    )
+    objects = {
+        Registration: registrations,
+        Document: Document.objects.filter(registration__in=registrations).values_list(
+            "pk", flat=True
+        ),
+        Letter: Letter.objects.filter(registration__in=registrations).values_list("pk", flat=True),
+        type(applicant): [applicant.pk],
+    }
+    if applicant.user_id:
+        objects[User] = [applicant.user_id]
+    condition = Q(pk__in=[])
+    for model, ids in objects.items():
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
+        )
+    return (
+        AuditEvent.objects.filter(condition)
+        .select_related("actor", "content_type")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -2,11 +2,12 @@
 queue, review and signing (/petugas/verifikasi/...), and the public letter check
 (/verifikasi/<token>/)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -19,8 +20,10 @@ from django.views.generic.detail import SingleObjectMixin
 from bp3mi import ratelimits
 from bp3mi.models import AuditEvent
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
-from bp3mi.services import audit_record
+from bp3mi.ratelimit import hit
+from bp3mi.services import audit_record, client_ip
 from registrations.choices import RegistrationStatus
+from registrations.selectors import registration_scope
 
 from . import selectors, services
 from .choices import FileFormat
@@ -456,14 +459,59 @@ class LetterRevokeView(ScopedPermissionMixin, SingleObjectMixin, FormView):
         return redirect("documents:sign", pk=self.object.registration_id)
 
 
+class PersonAccessLogView(ScopedPermissionMixin, SingleObjectMixin, ListView):
+    """Who looked at or changed this person's data, when and from where: every audit event
+    about their applicant record, registrations, documents, letters and account (UU 27/2022
+    record of processing). Opening it is itself recorded."""
+
+    permission_required = ("bp3mi.view_auditevent", "registrations.view_registration")
+    selector = registration_scope
+    template_name = "documents/person_access_log.html"
+    paginate_by = 100
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(queryset=self.get_queryset().select_related("applicant"))
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            obj=self.object.applicant,
+            message=_("Log akses dibuka"),
+            request=request,
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "object", None) is None:
+            return super().get_queryset()
+        return selectors.person_access_log(registration=self.object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(registration=self.object, **kwargs)
+
+
 # --- Public -----------------------------------------------------------------------------------
 
 
 class LetterCheckView(TemplateView):
     """The page a letter's QR code opens: number, date, valid or revoked, the masked name and
-    the PDF's SHA-256. Nothing more."""
+    the PDF's SHA-256. Nothing more. Each client address may check LETTER_CHECK_LIMIT
+    tokens per LETTER_CHECK_WINDOW seconds, so tokens cannot be found by guessing."""
 
     template_name = "letters/letter_check.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        window = settings.LETTER_CHECK_WINDOW
+        address = client_ip(request) or "unknown"
+        if hit(scope="letter-check", key=address, window=window) > settings.LETTER_CHECK_LIMIT:
+            response = render(
+                request,
+                "letters/letter_check_limited.html",
+                {"minutes": max(1, window // 60)},
+                status=429,
+            )
+            response["Retry-After"] = str(window)
+            return response
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         letter = get_object_or_404(

@@ -2,7 +2,8 @@ import hashlib
 import io
 import os
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -463,3 +464,47 @@ def test_document_types_are_seeded_with_their_requirements():
         t.code for t in letter_document_types(registration=mandiri)
     }
     assert "perjanjian_penempatan" in {t.code for t in letter_document_types(registration=p2p)}
+
+
+def _sign_at(moment, *, verifikator, kepala, monkeypatch):
+    registration = verified_registration(verifikator=verifikator)
+    with monkeypatch.context() as patched:
+        patched.setattr(timezone, "now", lambda: moment)
+        return letter_sign(registration=registration, by=kepala)
+
+
+def test_letter_numbers_restart_at_one_each_year(
+    verifikator, kepala, monkeypatch, django_capture_on_commit_callbacks
+):
+    wita = ZoneInfo("Asia/Makassar")
+    with django_capture_on_commit_callbacks(execute=False):
+        december = [
+            _sign_at(
+                datetime(2026, 12, 31, 23, 50, tzinfo=wita),
+                verifikator=verifikator,
+                kepala=kepala,
+                monkeypatch=monkeypatch,
+            )
+            for _ in range(2)
+        ]
+        january = _sign_at(
+            datetime(2027, 1, 1, 0, 10, tzinfo=wita),
+            verifikator=verifikator,
+            kepala=kepala,
+            monkeypatch=monkeypatch,
+        )
+    assert [(x.year, x.serial) for x in december] == [(2026, 1), (2026, 2)]
+    assert december[1].number == "0002/BP3MI-SULTRA/VER/XII/2026"
+    assert (january.year, january.serial) == (2027, 1)
+    assert january.number == "0001/BP3MI-SULTRA/VER/I/2027"
+
+
+def test_the_letter_year_is_the_office_date_not_the_utc_date(
+    verifikator, kepala, monkeypatch, django_capture_on_commit_callbacks
+):
+    # 00:10 on 1 January in Kendari (WITA, UTC+8) is still 31 December in UTC.
+    moment = datetime(2026, 12, 31, 16, 10, tzinfo=UTC)
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = _sign_at(moment, verifikator=verifikator, kepala=kepala, monkeypatch=monkeypatch)
+    assert (letter.year, letter.serial) == (2027, 1)
+    assert letter.number == "0001/BP3MI-SULTRA/VER/I/2027"

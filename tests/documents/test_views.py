@@ -1,5 +1,7 @@
 """Every view: anonymous -> login, wrong role -> 403, out of scope -> 404, allowed -> 200."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -442,6 +444,28 @@ def test_when_the_broker_is_down_the_signer_is_told_the_pdf_will_be_made_shortly
     assert "PDF-nya akan dibuat sebentar lagi" in page
     assert "PDF sedang dibuat" not in page
     assert Letter.objects.get(registration=registration).status == Letter.Status.PENDING
+
+
+def test_the_public_check_is_rate_limited_per_address_with_an_indonesian_page(
+    client, letter, settings, monkeypatch
+):
+    settings.LETTER_CHECK_LIMIT = 3
+    settings.LETTER_CHECK_WINDOW = 60
+    url = reverse("documents:letter_check", kwargs={"token": letter.token})
+    guesses = [client.get(f"/verifikasi/tebakan-{n}/", REMOTE_ADDR="203.0.113.7") for n in (1, 2)]
+    assert [r.status_code for r in guesses] == [404, 404]
+    assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
+    limited = client.get(url, REMOTE_ADDR="203.0.113.7")
+    assert limited.status_code == 429
+    assert limited["Retry-After"] == "60"
+    body = limited.content.decode()
+    assert "Terlalu banyak pemeriksaan" in body and "Tunggu 1 menit" in body
+    assert letter.number not in body
+    # Another address is not held back; the first is served again in the next window.
+    assert client.get(url, REMOTE_ADDR="198.51.100.20").status_code == 200
+    later = timezone.now() + timedelta(seconds=61)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
 
 
 def test_public_check_says_whether_the_stored_pdf_signature_is_intact_and_when_revoked(

@@ -31,7 +31,7 @@ from registrations.nik import build_nik
 from stakeholders.choices import LicenceKind, OfficeLevel, OfficeType, StakeholderKind
 from stakeholders.models import Licence, Sip2mi, Stakeholder, Vocation
 
-DEMO_PASSWORD = "demo-bp3mi-2026"  # noqa: S105 - development-only accounts, printed and in the README
+DEMO_PASSWORD = "demo-bp3mi-2026"  # noqa: S105 - development-only accounts, printed and in the README  # nosec B105
 DEMO_DOMAIN = "demo.bp3mi.test"
 
 DEMO_USERS = [
@@ -236,7 +236,7 @@ class Command(BaseCommand):
             created_users = self._users()
             self._stakeholders()
         if stakeholders:
-            made = self._synthetic_stakeholders(stakeholders, random.Random(seed))  # noqa: S311
+            made = self._synthetic_stakeholders(stakeholders, random.Random(seed))  # noqa: S311  # nosec B311
             self.stdout.write(
                 f"Synthetic stakeholders created: {made} (total wanted: {stakeholders})."
             )
@@ -244,14 +244,14 @@ class Command(BaseCommand):
             existing = Applicant.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").count()
             large = registrations - existing >= SUSPEND_INDEXES_FROM
             with secondary_indexes_suspended(Applicant, Registration) if large else nullcontext():
-                made = self._registrations(registrations, random.Random(seed))  # noqa: S311
+                made = self._registrations(registrations, random.Random(seed))  # noqa: S311  # nosec B311
             self.stdout.write(
                 f"Synthetic registrations created: {made} (total wanted: {registrations})."
             )
         if complaints:
             from demo.complaints import DEMO_TRACKING_CODE, seed_complaints
 
-            made = seed_complaints(complaints, random.Random(seed + 1), self.stdout.write)  # noqa: S311
+            made = seed_complaints(complaints, random.Random(seed + 1), self.stdout.write)  # noqa: S311  # nosec B311
             self.stdout.write(
                 f"Synthetic complaint cases created: {made} (total wanted: {complaints}); "
                 f"each tracks with the code {DEMO_TRACKING_CODE}."
