@@ -230,6 +230,11 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest upload a document type may allow; each type sets its own limit below this.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The stakeholder import (a background job): the largest file and the most rows it takes.
+STAKEHOLDER_IMPORT_MAX_BYTES = env.int("STAKEHOLDER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+STAKEHOLDER_IMPORT_MAX_ROWS = env.int("STAKEHOLDER_IMPORT_MAX_ROWS", default=50_000)
+# Seconds one stage of an import job may run (50,000 rows take well under this).
+IMPORT_JOB_TIME_LIMIT = env.int("IMPORT_JOB_TIME_LIMIT", default=30 * 60)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587. Unset: printed to the console.
@@ -284,6 +289,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stakeholders.tasks.import_uploads_sweep",
         "schedule": crontab(hour=1, minute=15),
     },
+    # Import jobs whose broker message was lost, or whose worker died, are queued again.
+    "stakeholders-import-jobs": {"task": "stakeholders.tasks.import_job_sweep", "schedule": 60.0},
     "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
 }
 
