@@ -19,6 +19,7 @@ from pathlib import PurePath
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
@@ -314,7 +315,28 @@ def _choice(column: str, text: str) -> tuple[str, str | None]:
 
 
 class _ImportStakeholderForm(StakeholderForm):
+    """The staff form, choosing regions and vocations among those loaded once per file
+    instead of one query per row and field."""
+
     check_against_database = False
+
+    def __init__(self, *args, lookups: _Lookups, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions, vocations = lookups.region_objects, lookups.vocation_objects
+        self.fields["region"].to_python = lambda value: _preloaded(regions, value, "region")
+        if "vocations" in self.fields:
+            self.fields["vocations"].clean = lambda values: [
+                _preloaded(vocations, value, "vocations") for value in values or []
+            ]
+
+
+def _preloaded(objects: dict, value, field_name: str):
+    if value in (None, ""):
+        return None
+    try:
+        return objects[int(value)]
+    except (KeyError, TypeError, ValueError):
+        raise ValidationError(_("Pilihan tidak dikenal."), code="invalid_choice") from None
 
 
 class _ImportLicenceForm(LicenceForm):
@@ -333,10 +355,12 @@ class _Lookups:
 
     def __init__(self, *, numbers: set[str], nibs: set[str], names: set[str]):
         self.regions: dict[str, int] = {}
-        for region in Region.objects.all():
+        self.region_objects = {region.pk: region for region in Region.objects.all()}
+        for region in self.region_objects.values():
             for key in (region.name, region.code_kemendagri, region.code_bps):
                 self.regions[key.lower()] = region.pk
         self.vocations = {v.name.lower(): v for v in Vocation.objects.all()}
+        self.vocation_objects = {v.pk: v for v in self.vocations.values()}
         holders = Stakeholder.objects.prefetch_related("vocations")
         self.licences: dict[tuple[str, str], Licence] = {}
         for chunk in _chunks(numbers):
@@ -483,7 +507,7 @@ def _validate_row(row: ImportRow, lookups: _Lookups, seen: dict) -> None:
         data[field_name] = text
     data["kind"] = kind
 
-    form = _ImportStakeholderForm(data=data, instance=row.instance)
+    form = _ImportStakeholderForm(data=data, instance=row.instance, lookups=lookups)
     columns = {f: c for c, f in STAKEHOLDER_COLUMNS}
     if form.is_valid():
         row.stakeholder_fields = form.service_fields()
