@@ -38,7 +38,10 @@ messages: $(STAMP)
 migrate: install messages
 	$(PY) manage.py migrate --no-input
 
+# collectstatic leaves brotli and gzip copies of the static files under var/static, which the
+# development server sends compressed (bp3mi/static.py).
 run: migrate
+	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py seed_demo --if-empty
 	$(VENV)/bin/honcho -f Procfile.dev start
 

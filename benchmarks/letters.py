@@ -4,7 +4,8 @@
 
 1. Letters per minute with one Celery worker (concurrency 1): N registrations are signed,
    which queues N jobs; a worker process renders them (lock row, render with WeasyPrint,
-   store, hash) and the clock stops when the last row is READY.
+   sign with the office certificate, store, hash) and the clock stops when the last row is
+   READY. The signature alone is timed too, so the overhead can be read with or without it.
 2. The floor: WeasyPrint rendering the same N letters' HTML alone, in one process.
    The ratio says what the portal adds on top of the bare render (target: under 20%).
 3. Memory of one 5 MB photo upload through the upload view (multipart parsing, content
@@ -151,6 +152,30 @@ def bare_render(ids: list[int]) -> float:
     return time.perf_counter() - started
 
 
+def signing_only(ids: list[int]) -> list[float]:
+    """The PAdES signature (pyHanko, the office key) alone on each ready letter's unsigned
+    render: what signing adds to a letter, in seconds, one figure per letter."""
+    from documents import letters, signing
+    from documents.models import Letter
+    from documents.selectors import letter_documents
+
+    pdfs = [
+        letters.render_pdf(
+            letters.letter_html(letter, letter_documents(registration=letter.registration))
+        )
+        for letter in Letter.objects.filter(pk__in=ids).select_related(
+            "registration__applicant", "signed_by"
+        )
+    ]
+    signing.sign_pdf(pdfs[0], signer_name="x", reason="x", location="x")  # load the key
+    times = []
+    for pdf in pdfs[1:]:
+        started = time.perf_counter()
+        signing.sign_pdf(pdf, signer_name="x", reason="x", location="x")
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def interleaved(ids: list[int]) -> tuple[float, float]:
     """`letter_generate` (the whole job body) and the bare render of the same letter's HTML,
     alternated letter by letter in one process so that a busy machine slows both alike."""
@@ -252,6 +277,7 @@ def main():
         ids = make_signed_letters(args.letters)
         worker_seconds = run_worker_until_ready(env, ids)
         bare_seconds = bare_render(ids)
+        sign_times = sorted(signing_only(ids))
         # Letters for the in-process comparison are signed after the worker has stopped.
         in_process_ids = make_signed_letters(args.letters)[1:]
         job_seconds, job_bare_seconds = interleaved(in_process_ids)
@@ -268,6 +294,10 @@ def main():
         f"bare WeasyPrint:   {bare_rate:7.1f} letters/min ({bare_seconds / n * 1000:.0f} ms each)"
     )
     print(f"portal overhead:   {overhead:+.1f}% over the bare render")
+    print(
+        f"PAdES signing alone: median {sign_times[len(sign_times) // 2] * 1000:.0f} ms "
+        f"(min {sign_times[0] * 1000:.0f}, max {sign_times[-1] * 1000:.0f}) a letter"
+    )
     print(
         f"in one process, alternating: letter_generate {job_seconds / n * 1000:.0f} ms, "
         f"bare render {job_bare_seconds / n * 1000:.0f} ms each: "

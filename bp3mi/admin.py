@@ -13,7 +13,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name", "phone"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Data diri"), {"fields": ["full_name", "phone"]}),
+        (_("Data diri"), {"fields": ["full_name", "phone", "nip"]}),
         (_("Peran dan izin"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Waktu"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,11 +38,19 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: a CPMI or an officer. They sign in with their e-mail address;
-    what they may do comes from the role groups they belong to (see `bp3mi.roles`)."""
+    what they may do comes from the role groups they belong to (see `bp3mi.roles`). `nip`
+    (Nomor Induk Pegawai, the civil servant number) is printed under a signer's name."""
 
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[RegexValidator(r"^\d{18}$", _("NIP terdiri atas 18 angka."), code="nip")],
+        help_text=_("Nomor Induk Pegawai (18 angka) pejabat yang menandatangani surat."),
+    )
     is_staff = models.BooleanField(
         _("akses admin"),
         default=False,
@@ -68,7 +77,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        # No part of a name stands for the whole: "La" and "Wa" (Ode) are prefixes in Buton and
+        # Muna, and many Indonesians have one name only.
+        return self.full_name or self.email
 
     def clean(self):
         super().clean()

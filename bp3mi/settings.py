@@ -76,10 +76,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bp3mi.static.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "bp3mi.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bp3mi.context_processors.office",
+                "bp3mi.context_processors.navigation",
             ],
         },
     },
@@ -146,11 +147,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Django's rules, worded in the portal's Indonesian.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "bp3mi.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "bp3mi.password_validation.MinimumLengthValidator"},
+    {"NAME": "bp3mi.password_validation.CommonPasswordValidator"},
+    {"NAME": "bp3mi.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -169,6 +171,7 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_FAILURE_VIEW = "bp3mi.views.csrf_failure"
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -216,14 +219,19 @@ else:
     }
 STORAGES = {
     "default": _default_storage,
+    # collectstatic writes a brotli (.br) and a gzip (.gz) copy beside each text file, and
+    # whitenoise sends the one the browser accepts. Production also puts a hash of the content
+    # in each name, so browsers may keep the files for a year.
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }
+# Development serves edited files straight from static/ (bp3mi/static.py), and the compressed
+# copies `make run`'s collectstatic made for the files not edited since.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
@@ -337,10 +345,22 @@ OFFICE = {
         default="Kementerian Pelindungan Pekerja Migran Indonesia",
     ),
     "address": env.str("OFFICE_ADDRESS", default="Kota Kendari, Sulawesi Tenggara"),
+    # Where letters are dated: "Kendari, 24 November 2026".
+    "city": env.str("OFFICE_CITY", default="Kendari"),
     "phone": env.str("OFFICE_PHONE", default=""),
     "email": env.str("OFFICE_EMAIL", default=""),
     "hotline": env.str("OFFICE_HOTLINE", default=""),
 }
+
+# --- Letter signatures -------------------------------------------------------------------
+# The office's key and certificate (PEM) that sign every verification letter (PAdES), the
+# key's passphrase, and the certificates a letter's signature is checked against (default:
+# the office certificate). Unset in development: a self-signed office certificate is
+# generated once under var/signing/. Required in production.
+LETTER_SIGNING_KEY = env.str("LETTER_SIGNING_KEY", default="")
+LETTER_SIGNING_CERT = env.str("LETTER_SIGNING_CERT", default="")
+LETTER_SIGNING_PASSPHRASE = env.str("LETTER_SIGNING_PASSPHRASE", default="")
+LETTER_SIGNING_TRUST_ROOTS = env.list("LETTER_SIGNING_TRUST_ROOTS", default=[])
 
 LOGGING = {
     "version": 1,

@@ -2,19 +2,27 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import forms, views
 
 auth_patterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.SignupView.as_view(), name="signup"),
-    path("kata-sandi/ubah/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "kata-sandi/ubah/",
+        auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "kata-sandi/ubah/selesai/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("kata-sandi/atur-ulang/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "kata-sandi/atur-ulang/",
+        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "kata-sandi/atur-ulang/terkirim/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -22,7 +30,7 @@ auth_patterns = [
     ),
     path(
         "kata-sandi/atur-ulang/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms.SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(
@@ -32,6 +40,8 @@ auth_patterns = [
     ),
 ]
 
+handler500 = "bp3mi.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("akun/", include(auth_patterns)),
@@ -39,6 +49,8 @@ urlpatterns = [
     path("audit/", views.AuditEventListView.as_view(), name="audit_list"),
     path("", include("stakeholders.urls")),
     path("healthz", views.HealthView.as_view(), name="healthz"),
+    # Browsers that do not read the page's <link rel="icon"> ask for /favicon.ico.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("documents.urls")),

@@ -2,18 +2,22 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import FormView, ListView, TemplateView
 
 from . import health
-from .forms import SignupForm
+from .forms import LoginForm, SignupForm
 from .models import AuditEvent
+from .navigation import is_applicant
 from .services import audit_record, user_signup
 
 
@@ -23,6 +27,8 @@ class HomeView(TemplateView):
 
 class LoginView(auth_views.LoginView):
     """Django's login, with each successful sign-in written to the audit trail."""
+
+    form_class = LoginForm
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -62,6 +68,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     template_name = "dashboard.html"
 
+    def get_context_data(self, **kwargs):
+        # The CPMI's own cards only for a CPMI, not for an officer holding every permission.
+        return super().get_context_data(is_applicant=is_applicant(self.request.user), **kwargs)
+
 
 class AuditEventListView(PermissionRequiredMixin, ListView):
     permission_required = "bp3mi.view_auditevent"
@@ -92,10 +102,27 @@ class HealthView(View):
         return JsonResponse(body, status=200 if db_ok and broker_ok else 503)
 
 
+def favicon(request):
+    """Browsers that do not read the page's <link rel="icon"> ask for /favicon.ico."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (a page left open too long, cookies blocked): what to
+    do next, in Indonesian and in the site's layout."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page: the template alone, with the office's name from the settings. Nothing
+    here reads the database, the session or a context processor, which may be what failed."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"office": settings.OFFICE}))
+
+
 def locked_out(request, original_response=None, credentials=None):
     """Shown instead of the login form while too many failed attempts lock the account."""
-    from django.shortcuts import render
-
     response = render(
         request,
         "registration/locked_out.html",

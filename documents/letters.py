@@ -46,19 +46,34 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
+def letter_context(*, registration, documents, number: str, signer, signed_at) -> dict:
+    """The letter's words: the same for the PDF and for the signer's preview."""
+    applicant = registration.applicant
+    return {
+        "number": number,
+        "registration": registration,
+        "applicant": applicant,
+        "documents": documents,
+        "office": settings.OFFICE,
+        "signer": signer,
+        "signed_on": indonesian_date(timezone.localtime(signed_at).date()),
+        "birth_date": indonesian_date(applicant.birth_date) if applicant.birth_date else "-",
+    }
+
+
 def letter_html(letter, documents) -> str:
-    applicant = letter.registration.applicant
     url = verification_url(letter.token)
     return render_to_string(
         "letters/verification_letter.html",
         {
+            **letter_context(
+                registration=letter.registration,
+                documents=documents,
+                number=letter.number,
+                signer=letter.signed_by,
+                signed_at=letter.signed_at,
+            ),
             "letter": letter,
-            "registration": letter.registration,
-            "applicant": applicant,
-            "documents": documents,
-            "office": settings.OFFICE,
-            "signed_on": indonesian_date(timezone.localtime(letter.signed_at).date()),
-            "birth_date": indonesian_date(applicant.birth_date) if applicant.birth_date else "-",
             "verification_url": url,
             "qr": qr_data_uri(url),
         },

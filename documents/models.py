@@ -228,3 +228,16 @@ class Letter(BackgroundJob):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY and bool(self.file)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_in_progress(self) -> bool:
+        """The PDF is still being made: pages showing the letter poll until it is not."""
+        return self.status in {self.Status.PENDING, self.Status.RUNNING}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -15,9 +16,12 @@ from registrations.selectors import registration_scope
 
 from .choices import LETTER_STAGES, DocumentStatus, Stage
 from .models import Document, DocumentRequirement, DocumentType, Letter
+from .signing import SignatureCheck, signature_check
 
 OFFICER_PERMISSION = "documents.view_document"
 CPMI_PERMISSION = "registrations.register_self"
+# The desk officer who records a walk-in also scans that person's documents.
+WALK_IN_PERMISSION = "registrations.register_walk_in"
 
 
 def document_registration_scope(*, user: User) -> QuerySet[Registration]:
@@ -33,10 +37,34 @@ def document_registration_scope(*, user: User) -> QuerySet[Registration]:
 
 
 def own_registration_scope(*, user: User) -> QuerySet[Registration]:
-    """The registrations a CPMI uploads documents to: their own only."""
+    """A CPMI's own registrations."""
     if not user.is_authenticated or not user.has_perm(CPMI_PERMISSION):
         return Registration.objects.none()
     return Registration.objects.filter(applicant__user=user)
+
+
+def upload_registration_scope(*, user: User) -> QuerySet[Registration]:
+    """The registrations whose documents the user may upload: a CPMI their own; a desk
+    officer (`registrations.register_walk_in`) those of walk-ins, people without an account,
+    who bring their papers to the desk. Nobody uploads for a CPMI who has an account."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    condition = Q(pk__in=[])
+    if user.has_perm(CPMI_PERMISSION):
+        condition |= Q(applicant__user=user)
+    if user.has_perm(WALK_IN_PERMISSION):
+        condition |= Q(applicant__user__isnull=True)
+    return Registration.objects.filter(condition)
+
+
+def may_upload_for(*, user: User, registration: Registration) -> bool:
+    """Whether `user` uploads documents for `registration` (see upload_registration_scope),
+    without a query."""
+    if not user.is_authenticated:
+        return False
+    if registration.applicant.user_id is None:
+        return user.has_perm(WALK_IN_PERMISSION)
+    return registration.applicant.user_id == user.pk and user.has_perm(CPMI_PERMISSION)
 
 
 def document_scope(*, user: User) -> QuerySet[Document]:
@@ -92,9 +120,9 @@ class ChecklistRow:
 def checklist(*, registration: Registration) -> list[ChecklistRow]:
     """For each required document: the current version (or none) and earlier versions."""
     documents = list(
-        registration.documents.select_related("document_type", "reviewed_by").order_by(
-            "document_type_id", "-version"
-        )
+        registration.documents.select_related(
+            "document_type", "reviewed_by", "uploaded_by"
+        ).order_by("document_type_id", "-version")
     )
     rows = []
     for requirement in requirements_for(registration=registration):
@@ -168,7 +196,53 @@ def registration_for_review(*, user: User, pk: int) -> Registration:
     )
 
 
-def current_letter(*, registration: Registration) -> Letter | None:
-    return registration.letters.order_by(
-        F("revoked_at").asc(nulls_first=True), "-signed_at"
-    ).first()
+def registration_letters(*, registration: Registration) -> list[Letter]:
+    """Every letter of a registration, the valid one first, then the revoked ones, newest
+    first."""
+    return list(
+        registration.letters.select_related("signed_by", "revoked_by").order_by(
+            F("revoked_at").asc(nulls_first=True), "-signed_at"
+        )
+    )
+
+
+def letter_documents(*, registration: Registration) -> list[Document]:
+    """The approved documents a letter lists, in checklist order."""
+    return list(
+        Document.objects.filter(
+            registration=registration, is_current=True, status=DocumentStatus.APPROVED
+        )
+        .select_related("document_type", "reviewed_by")
+        .order_by("document_type__position")
+    )
+
+
+def letters_context(*, user: User, registration: Registration) -> dict:
+    """What the letters section of a page shows: every letter of the registration; whether
+    it awaits a signature (verified, no letter or every letter revoked); and whether this
+    user may sign a new one after a revocation."""
+    letters = registration_letters(registration=registration)
+    awaiting_signature = registration.status == RegistrationStatus.VERIFIED and all(
+        letter.is_revoked for letter in letters
+    )
+    return {
+        "letters": letters,
+        "letter": letters[0] if letters else None,
+        "awaiting_signature": awaiting_signature,
+        "can_sign_again": (
+            awaiting_signature and bool(letters) and user.has_perm("documents.sign_letter")
+        ),
+    }
+
+
+def letter_signature_check(*, letter: Letter) -> SignatureCheck | None:
+    """Whether the stored PDF of a letter still carries the office's intact signature and
+    the fingerprint recorded when it was made; None while there is no PDF."""
+    if not letter.is_ready:
+        return None
+    with letter.file.open("rb") as stored:
+        pdf = stored.read()
+    check = signature_check(pdf)
+    if hashlib.sha256(pdf).hexdigest() != letter.sha256:
+        return replace(check, covers_whole_file=False)
+    return check

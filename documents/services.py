@@ -19,16 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bp3mi.mail import queue_after_commit
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import audit_record, sequence_next
 from registrations.choices import RegistrationStatus as RS
 from registrations.models import Registration
 from registrations.services import registration_transition
 
-from . import letters
+from . import letters, signing
 from .choices import EXTENSIONS, DocumentStatus, RejectReason
 from .models import Document, DocumentType, Letter
-from .selectors import letter_document_types
+from .selectors import letter_document_types, letter_documents
 from .uploads import CleanFile
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ def _has_rejected(registration: Registration) -> bool:
 # --- Reviews ----------------------------------------------------------------------------------
 
 
-def _lock_for_review(*, document: Document, revision: int) -> Document:
+def _lock_for_review(*, document: Document, revision: int, by: User) -> Document:
     # The document and its registration are locked, not the shared document type row.
     locked = (
         Document.objects.select_for_update(of=("self", "registration"))
@@ -172,6 +173,15 @@ def _lock_for_review(*, document: Document, revision: int) -> Document:
     )
     if locked.revision != revision or not locked.is_current:
         raise _conflict()
+    if locked.uploaded_by_id == by.pk:
+        # A desk officer who scanned a walk-in's document does not also judge it.
+        raise ValidationError(
+            _(
+                "Anda sendiri yang mengunggah dokumen ini, jadi pemeriksaannya dilakukan "
+                "petugas lain (prinsip empat mata)."
+            ),
+            code="own_upload",
+        )
     if locked.registration.status not in REVIEW_STATUSES:
         raise ValidationError(
             _("Pendaftaran berstatus %(status)s; dokumennya tidak sedang diperiksa.")
@@ -198,7 +208,7 @@ def document_approve(
     it changed meanwhile, ConflictError and nothing is written. When this approval completes
     every document the letter needs, the registration becomes Verified."""
     with transaction.atomic():
-        locked = _lock_for_review(document=document, revision=revision)
+        locked = _lock_for_review(document=document, revision=revision, by=by)
         if locked.status == DocumentStatus.APPROVED:
             return locked
         _start_verification(locked.registration, by)
@@ -240,7 +250,7 @@ def document_reject(
             _("Tulis catatan yang menjelaskan apa yang harus diperbaiki."), code="note"
         )
     with transaction.atomic():
-        locked = _lock_for_review(document=document, revision=revision)
+        locked = _lock_for_review(document=document, revision=revision, by=by)
         _start_verification(locked.registration, by)
         before = locked.status
         locked.status = DocumentStatus.REJECTED
@@ -262,7 +272,8 @@ def document_reject(
 
 
 def registration_verify_if_complete(*, registration: Registration, by: User) -> bool:
-    """Move the registration to Verified when every document the letter needs is approved."""
+    """Move the registration to Verified when every document the letter needs is approved;
+    after commit the person is e-mailed."""
     needed = {t.pk for t in letter_document_types(registration=registration)}
     approved = set(
         Document.objects.filter(
@@ -278,6 +289,9 @@ def registration_verify_if_complete(*, registration: Registration, by: User) -> 
         by=by,
         reason=_("Semua dokumen wajib telah disetujui."),
     )
+    from .tasks import registration_verified_email_task
+
+    queue_after_commit(registration_verified_email_task, registration.pk)
     return True
 
 
@@ -403,9 +417,9 @@ def letter_path(letter: Letter) -> str:
 
 
 def letter_generate(*, letter_id: int) -> Letter:
-    """Render the letter's PDF. Safe to run twice or after a killed worker: a READY letter
-    is left alone, the file goes to a deterministic path, and only the first finished
-    render is recorded."""
+    """Render the letter's PDF and sign it with the office's certificate (PAdES). Safe to
+    run twice or after a killed worker: a READY letter is left alone, the file goes to a
+    deterministic path, and only the first finished render is recorded."""
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter_id)
         if letter.status == Letter.Status.READY:
@@ -419,16 +433,13 @@ def letter_generate(*, letter_id: int) -> Letter:
         letter = Letter.objects.select_related(
             "registration__applicant", "registration__destination_country", "signed_by"
         ).get(pk=letter_id)
-        documents = list(
-            Document.objects.filter(
-                registration=letter.registration,
-                is_current=True,
-                status=DocumentStatus.APPROVED,
-            )
-            .select_related("document_type")
-            .order_by("document_type__position")
+        documents = letter_documents(registration=letter.registration)
+        pdf = signing.sign_pdf(
+            letters.render_pdf(letters.letter_html(letter, documents)),
+            signer_name=letter.signed_by.full_name,
+            reason=_("Surat keterangan verifikasi %(number)s") % {"number": letter.number},
+            location=settings.OFFICE["city"],
         )
-        pdf = letters.render_pdf(letters.letter_html(letter, documents))
     except Exception as exc:
         with transaction.atomic():
             failed = Letter.objects.select_for_update().get(pk=letter_id)
@@ -456,6 +467,9 @@ def letter_generate(*, letter_id: int) -> Letter:
             obj=letter,
             message=_("PDF surat verifikasi dibuat"),
         )
+        from .tasks import letter_ready_email_task
+
+        queue_after_commit(letter_ready_email_task, letter.pk)
     return letter
 
 

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .models import Letter
+from .notifications import letter_ready_notify, registration_verified_notify
 from .services import letter_generate, letter_sweep
 
 
@@ -27,3 +28,29 @@ def letter_generate_task(letter_id: int) -> str:
 def letter_sweep_task() -> int:
     """Re-queue letters stuck in PENDING or RUNNING (lost message, killed worker)."""
     return len(letter_sweep())
+
+
+@shared_task(
+    name="documents.tasks.registration_verified_email",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    max_retries=3,
+    retry_backoff=30,
+    ignore_result=True,
+)
+def registration_verified_email_task(registration_id: int) -> int:
+    """E-mail the person that every document is approved."""
+    return registration_verified_notify(registration_id=registration_id)
+
+
+@shared_task(
+    name="documents.tasks.letter_ready_email",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    max_retries=3,
+    retry_backoff=30,
+    ignore_result=True,
+)
+def letter_ready_email_task(letter_id: int) -> int:
+    """E-mail the person that their letter is ready, with the links."""
+    return letter_ready_notify(letter_id=letter_id)

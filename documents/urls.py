@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("dokumen/berkas/<int:pk>/", views.DocumentDownloadView.as_view(), name="download"),
     path("dokumen/surat/<int:pk>/", views.LetterDownloadView.as_view(), name="letter_download"),
+    path("dokumen/surat/<int:pk>/keadaan/", views.LetterStateView.as_view(), name="letter_state"),
     path("petugas/verifikasi/", views.QueueView.as_view(), name="queue"),
     path("petugas/verifikasi/<int:pk>/", views.ReviewView.as_view(), name="review"),
     path(

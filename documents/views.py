@@ -20,11 +20,14 @@ from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
 from bp3mi.services import audit_record
 
 from . import selectors, services
+from .choices import FileFormat
 from .forms import DocumentUploadForm, QueueFilterForm, ReviewForm, RevokeForm
-from .letters import indonesian_date, mask_name
+from .letters import indonesian_date, letter_context, mask_name
 from .models import DocumentType, Letter
 from .services import ConflictError
 from .uploads import SizeLimitUploadHandler
+
+INLINE_FORMATS = {FileFormat.PDF, FileFormat.JPEG, FileFormat.PNG}
 
 
 def _error_text(error: ValidationError) -> str:
@@ -50,22 +53,26 @@ class ChecklistView(ScopedAnyPermissionMixin, DetailView):
         registration = self.object
         rows = selectors.checklist(registration=registration)
         is_owner = registration.applicant.user_id == self.request.user.pk
+        may_upload = selectors.may_upload_for(user=self.request.user, registration=registration)
         return super().get_context_data(
             rows=rows,
             is_owner=is_owner,
-            can_upload=is_owner and registration.status in services.UPLOAD_STATUSES,
-            letter=selectors.current_letter(registration=registration),
+            is_walk_in=registration.applicant.user_id is None,
+            can_upload=may_upload and registration.status in services.UPLOAD_STATUSES,
+            **selectors.letters_context(user=self.request.user, registration=registration),
             **kwargs,
         )
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class DocumentUploadView(ScopedPermissionMixin, SingleObjectMixin, FormView):
-    """Upload one document. Oversized files are cut off while they arrive (the size-limit
-    upload handler runs before anything reads the body, hence CSRF is checked afterwards)."""
+class DocumentUploadView(ScopedAnyPermissionMixin, SingleObjectMixin, FormView):
+    """Upload one document: a CPMI for their own registration, a desk officer for a
+    walk-in's (recorded as uploaded by that officer). Oversized files are cut off while they
+    arrive (the size-limit upload handler runs before anything reads the body, hence CSRF is
+    checked afterwards)."""
 
-    permission_required = selectors.CPMI_PERMISSION
-    selector = selectors.own_registration_scope
+    permission_required = (selectors.CPMI_PERMISSION, selectors.WALK_IN_PERMISSION)
+    selector = selectors.upload_registration_scope
     template_name = "documents/document_upload.html"
     form_class = DocumentUploadForm
     context_object_name = "registration"
@@ -137,7 +144,9 @@ class DocumentDownloadView(ScopedAnyPermissionMixin, SingleObjectMixin, View):
                 obj=document,
                 request=request,
             )
-        inline = request.GET.get("tampil") == "1" and document.is_image
+        # ?tampil=1 shows photos and PDFs in the browser (the review screen opens them in a
+        # new tab); anything else is a download.
+        inline = request.GET.get("tampil") == "1" and document.file_format in INLINE_FORMATS
         name = f"{document.document_type.code}-v{document.version}.{document.file.name.rsplit('.', 1)[-1]}"
         response = FileResponse(document.file.open("rb"), as_attachment=not inline, filename=name)
         response["X-Content-Type-Options"] = "nosniff"
@@ -157,6 +166,26 @@ class LetterDownloadView(ScopedAnyPermissionMixin, SingleObjectMixin, View):
         response = FileResponse(letter.file.open("rb"), as_attachment=True, filename=filename)
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class LetterStateView(ScopedAnyPermissionMixin, DetailView):
+    """The state of one letter as a page fragment: pages poll it (htmx) while the PDF is
+    being made."""
+
+    permission_required = (selectors.OFFICER_PERMISSION, selectors.CPMI_PERMISSION)
+    selector = selectors.letter_scope
+    template_name = "documents/_letter_state.html"
+    context_object_name = "letter"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("revoked_by")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            reload_url=self.request.htmx.current_url_abs_path if self.request.htmx else None,
+            **kwargs,
+        )
 
 
 # --- Officers ---------------------------------------------------------------------------------
@@ -213,13 +242,14 @@ class ReviewView(ScopedPermissionMixin, DetailView):
         rows = selectors.checklist(registration=registration)
         for row in rows:
             if row.document is not None:
+                row.own_upload = row.document.uploaded_by_id == self.request.user.pk
                 row.form = ReviewForm(
                     prefix=f"d{row.document.pk}", initial={"revision": row.document.revision}
                 )
         return super().get_context_data(
             rows=rows,
             applicant=registration.applicant,
-            letter=selectors.current_letter(registration=registration),
+            **selectors.letters_context(user=self.request.user, registration=registration),
             has_rejected=any(r.state == "ditolak" for r in rows),
             **kwargs,
         )
@@ -312,11 +342,19 @@ class LetterSignView(ScopedPermissionMixin, DetailView):
     context_object_name = "registration"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            rows=selectors.checklist(registration=self.object),
-            letter=selectors.current_letter(registration=self.object),
-            **kwargs,
-        )
+        registration = self.object
+        context = selectors.letters_context(user=self.request.user, registration=registration)
+        can_sign = context["awaiting_signature"]
+        preview = None
+        if can_sign:
+            preview = letter_context(
+                registration=registration,
+                documents=selectors.letter_documents(registration=registration),
+                number=_("(diberikan saat ditandatangani)"),
+                signer=self.request.user,
+                signed_at=timezone.now(),
+            )
+        return super().get_context_data(can_sign=can_sign, preview=preview, **context, **kwargs)
 
     def post(self, request, *args, **kwargs):
         registration = self.get_object()
@@ -358,6 +396,12 @@ class LetterRevokeView(ScopedPermissionMixin, SingleObjectMixin, FormView):
         self.object = self.get_object()
         return super().post(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            cancel_url=reverse("documents:sign", kwargs={"pk": self.object.registration_id}),
+            **kwargs,
+        )
+
     def form_valid(self, form):
         services.letter_revoke(
             letter=self.object,
@@ -384,7 +428,13 @@ class LetterCheckView(TemplateView):
         )
         return super().get_context_data(
             letter=letter,
+            signature=selectors.letter_signature_check(letter=letter),
             signed_on=indonesian_date(timezone.localtime(letter.signed_at).date()),
+            revoked_on=(
+                indonesian_date(timezone.localtime(letter.revoked_at).date())
+                if letter.revoked_at
+                else ""
+            ),
             masked_name=mask_name(letter.registration.applicant.full_name),
             **kwargs,
         )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.bounds import date_validator, strip_bidi_controls
+from bp3mi.forms import name_empty_choices
 from bp3mi.models import Country, Region
 from bp3mi.phone import normalise_phone
 from stakeholders.choices import StakeholderKind
@@ -62,6 +63,7 @@ class IdentityForm(forms.ModelForm):
             self.fields[name].required = True
         self.fields["sex"].choices = self.fields["sex"].choices[1:]
         self.fields["birth_date"].validators.append(date_validator(**BIRTH_DATE_YEARS))
+        name_empty_choices(self)
 
     def clean_nik(self):
         return nik_clean(self.cleaned_data["nik"])
@@ -129,6 +131,7 @@ class AddressForm(forms.ModelForm):
         self.order_fields(["address", "residence"])
         for name in self.Meta.fields:
             self.fields[name].required = name != "email"
+        name_empty_choices(self)
 
     def clean_family_name(self):
         return strip_bidi_controls(self.cleaned_data["family_name"]).strip()
@@ -166,6 +169,7 @@ class EducationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["education"].required = True
+        name_empty_choices(self)
 
 
 class DestinationForm(forms.ModelForm):
@@ -215,6 +219,7 @@ class DestinationForm(forms.ModelForm):
             kind__in=[StakeholderKind.LPK, StakeholderKind.BLK]
         )
         self.fields["clinic"].queryset = stakeholders.filter(kind=StakeholderKind.CLINIC)
+        name_empty_choices(self)
 
     def clean(self):
         data = super().clean()

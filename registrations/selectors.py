@@ -154,7 +154,7 @@ def registration_audit_trail(*, registration: Registration) -> QuerySet[AuditEve
             Q(content_type=reg_type, object_id=str(registration.pk))
             | Q(content_type=app_type, object_id=str(registration.applicant_id))
         )
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-created_at", "-id")
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bp3mi.bounds import check_date, strip_bidi_controls
+from bp3mi.mail import queue_after_commit
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import (
     audit_record,
@@ -33,6 +34,7 @@ from .choices import RegistrationStatus as S
 from .models import Applicant, DuplicateNikAttempt, Milestone, Registration, StatusChange
 from .nik import nik_check_identity, nik_clean, nik_identity_errors, nik_is_valid
 from .selectors import active_registration_with_nik, p3mi_placement_problem
+from .tasks import registration_submitted_email_task
 
 # Which status may follow which. Departure, withdrawal and rejection are final.
 TRANSITIONS: dict[str, set[str]] = {
@@ -535,7 +537,7 @@ def registration_submit(
     """Submit a draft (or a corrected registration) for verification. On the first
     submission it takes its number REG-<year>-<6 digits> from the gap-free yearly sequence;
     a resubmission keeps it. Submitting twice changes nothing. Raises ValidationError keyed
-    by field when the rules are not met."""
+    by field when the rules are not met. After commit the person is e-mailed the number."""
     day = timezone.localdate()
     current = Registration.objects.select_related("applicant").get(pk=registration.pk)
     if current.status == S.SUBMITTED:
@@ -574,6 +576,7 @@ def registration_submit(
                 fields.append("number")
             locked.save(update_fields=fields)
             locked = registration_transition(registration=locked, to_status=S.SUBMITTED, by=by)
+            queue_after_commit(registration_submitted_email_task, locked.pk)
     except IntegrityError:
         # The copy of the NIK met another active registration's (registration_one_active_per_nik).
         other = active_registration_with_nik(
@@ -602,7 +605,9 @@ def registration_record_walk_in(
     registration (`registration_submit`): one active registration per NIK (a second attempt
     is recorded and refused), age 18 on the day, the P3MI's licences, the moratorium flag.
     An empty NIK is allowed only with a reason, and flags the registration `flag_no_nik`.
-    Either everything is stored and submitted, or nothing is."""
+    A person whose earlier registrations are finished keeps their person record (updated
+    with what was entered today) instead of getting a second one. Either everything is
+    stored and submitted, or nothing is."""
     applicant_data = _bounded(Applicant, applicant_data)
     registration_data = _bounded(Registration, registration_data)
     nik = _clean_nik_field(applicant_data.get("nik") or "")
@@ -655,14 +660,29 @@ def _record_walk_in(
 ) -> Registration:
     nik = applicant_data["nik"]
     with transaction.atomic():
-        applicant = Applicant.objects.create(user=None, **applicant_data)
-        audit_record(
-            actor=by,
-            action=AuditEvent.Action.CREATE,
-            obj=applicant,
-            message=_("Dicatat petugas di loket."),
-            request=request,
-        )
+        applicant = _returning_applicant(nik=nik)
+        if applicant is None:
+            applicant = Applicant.objects.create(user=None, **applicant_data)
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.CREATE,
+                obj=applicant,
+                message=_("Dicatat petugas di loket."),
+                request=request,
+            )
+        else:
+            before = model_snapshot(applicant, fields=applicant_data)
+            for name, value in applicant_data.items():
+                setattr(applicant, name, value)
+            applicant.save()
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.UPDATE,
+                obj=applicant,
+                changes=model_changes(before, model_snapshot(applicant, fields=applicant_data)),
+                message=_("Datang lagi ke loket: data diri diperbarui untuk pendaftaran baru."),
+                request=request,
+            )
         registration = Registration(
             applicant=applicant,
             nik=nik,
@@ -687,6 +707,22 @@ def _record_walk_in(
             request=request,
         )
         return registration_submit(registration=registration, by=by, request=request)
+
+
+def _returning_applicant(*, nik: str) -> Applicant | None:
+    """The person record of someone whose earlier registrations are all finished (departed,
+    withdrawn or rejected), locked, so a walk-in with the same NIK continues it instead of
+    creating a second person. The caller has already refused a NIK with an active
+    registration."""
+    if not nik:
+        return None
+    return (
+        Applicant.objects.select_for_update(of=("self",))
+        .filter(nik=nik, registrations__isnull=False)
+        .exclude(registrations__status__in=ACTIVE_STATUSES)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
 
 
 def milestone_record(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from bp3mi.permissions import ScopedPermissionMixin
+from bp3mi.selectors import audit_change_rows
 
 from . import selectors, services
 from .choices import ACTIVE_STATUSES
@@ -180,7 +181,20 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
             instance = self.registration
         else:
             instance = self.registration.applicant if self.registration else None
-        return form_class(data=data, instance=instance)
+        return form_class(data=data, instance=instance, initial=self.initial_from_account(instance))
+
+    def initial_from_account(self, applicant) -> dict:
+        """What the person already told us at sign-up, offered where the draft has nothing yet."""
+        user = self.request.user
+        known = {
+            "identitas": {"full_name": user.full_name},
+            "alamat": {"phone": user.phone, "email": user.email},
+        }.get(self.step, {})
+        return {
+            name: value
+            for name, value in known.items()
+            if value and not getattr(applicant, name, None)
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -220,7 +234,9 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
         except ValidationError as error:
             _add_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form))
-        if self.step == "tujuan" and form.moratorium_warning():
+        # Going on, the check page shows the moratorium itself; the message is for leaving.
+        leaving = request.POST.get("action") == "keluar"
+        if self.step == "tujuan" and leaving and form.moratorium_warning():
             messages.warning(
                 request,
                 _(
@@ -229,7 +245,7 @@ class RegistrationStepView(OwnRegistrationMixin, TemplateView):
                     "pendaftaran Anda dan menghubungi Anda."
                 ),
             )
-        if request.POST.get("action") == "keluar":
+        if leaving:
             messages.success(
                 request,
                 _(
@@ -482,7 +498,9 @@ class RegistrationDetailView(ScopedPermissionMixin, DetailView):
         context.setdefault("milestone_form", MilestoneForm())
         context.update(
             timeline=selectors.registration_timeline(registration=reg),
-            audit_events=selectors.registration_audit_trail(registration=reg)[:50],
+            audit_events=audit_change_rows(
+                selectors.registration_audit_trail(registration=reg)[:50]
+            ),
             can_change_status=bool(services.manual_transitions(reg.status)),
         )
         return context

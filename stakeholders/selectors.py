@@ -191,6 +191,6 @@ def stakeholder_history(*, stakeholder: Stakeholder) -> QuerySet[AuditEvent]:
             content_type=ContentType.objects.get_for_model(Stakeholder),
             object_id=str(stakeholder.pk),
         )
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-created_at", "-id")
     )

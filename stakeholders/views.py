@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from bp3mi.models import AuditEvent
 from bp3mi.permissions import ScopedPermissionMixin
+from bp3mi.selectors import audit_change_rows
 from bp3mi.services import audit_record
 
 from . import exporting
@@ -131,7 +132,9 @@ class StakeholderDetailView(FiguresMixin, DetailView):
         context["staff_view"] = self.is_staff_view
         if self.is_staff_view:
             context["figures"] = self.attach_figures([stakeholder])
-            context["history"] = stakeholder_history(stakeholder=stakeholder)[:50]
+            context["history"] = audit_change_rows(
+                stakeholder_history(stakeholder=stakeholder)[:50]
+            )
         return context
 
 

@@ -7,6 +7,9 @@ import sys
 import tempfile
 import time
 import uuid
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -147,6 +150,9 @@ def celery_worker_process(transactional_db, _isolated_task_queue):
     }
     if _isolated_task_queue["queue_dir"]:
         env["CELERY_QUEUE_DIR"] = _isolated_task_queue["queue_dir"]
+    # The worker's e-mails land as files that `worker_outbox` reads back.
+    mail_dir = tempfile.mkdtemp(prefix="celery-mail-")
+    env["EMAIL_URL"] = f"filemail:///{mail_dir}"  # django-environ drops one slash
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115 - lives as long as the worker
     process = subprocess.Popen(
         [
@@ -173,6 +179,7 @@ def celery_worker_process(transactional_db, _isolated_task_queue):
         stderr=subprocess.STDOUT,
     )
     process.log_path = log.name
+    process.mail_dir = mail_dir
     try:
         yield process
     finally:
@@ -183,6 +190,18 @@ def celery_worker_process(transactional_db, _isolated_task_queue):
             process.kill()
             process.wait(timeout=10)
         os.unlink(log.name)
+        shutil.rmtree(mail_dir, ignore_errors=True)
+
+
+def worker_outbox(process) -> list[EmailMessage]:
+    """The e-mails a `celery_worker_process` has sent (Django's file backend, one file per
+    connection, messages separated by a line of dashes)."""
+    messages = []
+    for path in sorted(Path(process.mail_dir).glob("*.log")):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if chunk.strip():
+                messages.append(BytesParser(policy=email_policy.default).parsebytes(chunk))
+    return messages
 
 
 def wait_for(predicate, *, timeout=60.0, interval=0.2, process=None):

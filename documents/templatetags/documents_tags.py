@@ -1,6 +1,6 @@
 from django import template
 
-from documents.selectors import own_registration_scope
+from documents.selectors import letters_context, own_registration_scope
 
 register = template.Library()
 
@@ -12,4 +12,18 @@ def cpmi_documents(context):
     return {
         "registrations": list(own_registration_scope(user=user).order_by("-created_at")[:5]),
         "request": context["request"],
+    }
+
+
+@register.inclusion_tag("documents/_letters.html", takes_context=True)
+def registration_letters(context, registration):
+    """The letters of a registration with their state and actions, for pages of apps below
+    documents (the officer's registration detail)."""
+    request = context["request"]
+    return {
+        **letters_context(user=request.user, registration=registration),
+        "registration": registration,
+        "request": request,
+        "perms": context.get("perms"),
+        "csrf_token": context.get("csrf_token"),
     }

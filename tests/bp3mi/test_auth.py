@@ -45,7 +45,7 @@ def test_signup_refuses_a_registered_email_in_indonesian(client, cpmi_user):
     [
         ("phone", "12345", "Nomor telepon tidak valid"),
         ("consent", "", "Persetujuan diperlukan"),
-        ("password2", "lain-sekali-123", "tidak cocok"),
+        ("password2", "lain-sekali-123", "Kedua kata sandi tidak sama"),
     ],
 )
 def test_signup_explains_bad_input(client, field, value, message):

@@ -2,9 +2,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bp3mi import roles
 from bp3mi.models import AuditEvent
+from documents.letters import indonesian_date
 from documents.models import Document, Letter
 from documents.services import document_reject, letter_generate, letter_revoke, letter_sign
 from registrations.choices import RegistrationStatus as RS
@@ -83,10 +85,12 @@ def test_checklist_query_count_is_bounded(client, cpmi_user, own, django_assert_
         assert client.get(reverse("documents:checklist", kwargs={"pk": own.pk})).status_code == 200
 
 
-def test_upload_permissions(client, cpmi_user, other_cpmi, verifikator, own):
+def test_upload_permissions(client, cpmi_user, other_cpmi, verifikator, kepala, own):
     url = reverse("documents:upload", kwargs={"pk": own.pk, "code": "ktp"})
     assert_login_redirect(client.get(url))
-    assert get_as(client, verifikator, url).status_code == 403
+    assert get_as(client, kepala, url).status_code == 403
+    # A desk officer uploads for walk-ins only, never for a CPMI who has an account.
+    assert get_as(client, verifikator, url).status_code == 404
     assert get_as(client, other_cpmi, url).status_code == 404
     assert get_as(client, cpmi_user, url).status_code == 200
     missing = reverse("documents:upload", kwargs={"pk": own.pk, "code": "tidak-ada"})
@@ -347,3 +351,120 @@ def test_public_check_shows_only_number_date_state_masked_name_and_hash(client, 
     assert "DICABUT" in body and "BERLAKU" not in body
     assert client.get("/verifikasi/bukan-token/").status_code == 404
     assert client.get(f"/verifikasi/{letter.pk}/").status_code == 404
+
+
+def test_public_check_says_whether_the_stored_pdf_signature_is_intact_and_when_revoked(
+    client, kepala, letter
+):
+    letter = letter_generate(letter_id=letter.pk)
+    url = reverse("documents:letter_check", kwargs={"token": letter.token})
+    assert 'data-signature="utuh"' in client.get(url).content.decode()
+    with letter.file.open("rb") as stored:
+        pdf = bytearray(stored.read())
+    pdf[pdf.index(b"stream") + 40] ^= 0x01
+    with open(letter.file.path, "wb") as stored:
+        stored.write(pdf)
+    body = client.get(url).content.decode()
+    assert 'data-signature="rusak"' in body and "Tidak utuh" in body
+    letter_revoke(letter=letter, by=kepala, reason="Data paspor salah")
+    letter.refresh_from_db()
+    body = client.get(url).content.decode()
+    revoked_on = indonesian_date(timezone.localtime(letter.revoked_at).date())
+    assert f"tidak berlaku lagi sejak {revoked_on}" in body
+
+
+# --- Letters on the registration's pages ----------------------------------------------------
+
+
+def test_detail_page_and_checklist_list_every_letter_with_state_and_actions(
+    client, kepala, verifikator, cpmi_user, letter
+):
+    letter = letter_generate(letter_id=letter.pk)
+    registration = letter.registration
+    detail = reverse("registrations:detail", kwargs={"pk": registration.pk})
+    checklist = reverse("documents:checklist", kwargs={"pk": registration.pk})
+    download = reverse("documents:letter_download", kwargs={"pk": letter.pk})
+    revoke = reverse("documents:letter_revoke", kwargs={"pk": letter.pk})
+    client.force_login(kepala)
+    for url in (detail, checklist):
+        body = client.get(url).content.decode()
+        assert letter.number in body and download in body and revoke in body
+    client.force_login(verifikator)
+    body = client.get(detail).content.decode()
+    assert download in body and revoke not in body
+    client.force_login(cpmi_user)
+    body = client.get(checklist).content.decode()
+    assert download in body and revoke not in body
+
+    letter_revoke(letter=letter, by=kepala, reason="Nama salah ketik")
+    client.force_login(kepala)
+    body = client.get(detail).content.decode()
+    assert "Dicabut" in body and "Nama salah ketik" in body and revoke not in body
+    # A revoked letter of a verified registration: a new one may be signed from here.
+    assert reverse("documents:sign", kwargs={"pk": registration.pk}) in body
+
+
+def test_a_failed_letter_offers_the_retry_to_officers(client, kepala, letter):
+    Letter.objects.filter(pk=letter.pk).update(status=Letter.Status.FAILED)
+    client.force_login(kepala)
+    body = client.get(
+        reverse("registrations:detail", kwargs={"pk": letter.registration_id})
+    ).content.decode()
+    assert reverse("documents:letter_retry", kwargs={"pk": letter.pk}) in body
+
+
+def test_revoke_form_has_a_cancel_link_back_to_the_letter_page(client, kepala, letter):
+    client.force_login(kepala)
+    body = client.get(reverse("documents:letter_revoke", kwargs={"pk": letter.pk})).content.decode()
+    assert f'href="{reverse("documents:sign", kwargs={"pk": letter.registration_id})}"' in body
+    assert "Batal" in body
+
+
+def test_a_letter_being_made_polls_its_state_and_offers_a_reload_link(
+    client, cpmi_user, other_cpmi, letter
+):
+    state_url = reverse("documents:letter_state", kwargs={"pk": letter.pk})
+    checklist = reverse("documents:checklist", kwargs={"pk": letter.registration_id})
+    client.force_login(cpmi_user)
+    body = client.get(checklist).content.decode()
+    assert f'hx-get="{state_url}"' in body and 'hx-trigger="every 3s"' in body
+    assert f'href="{checklist}"' in body  # reload without JavaScript
+    fragment = client.get(
+        state_url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{checklist}"
+    )
+    assert fragment.status_code == 200 and "Sedang dibuat" in fragment.content.decode()
+    letter_generate(letter_id=letter.pk)
+    fragment = client.get(state_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-get" not in fragment and "Unduh surat (PDF)" in fragment
+    client.force_login(other_cpmi)
+    assert client.get(state_url).status_code == 404
+    client.logout()
+    assert client.get(state_url).status_code == 302
+
+
+def test_the_signing_screen_previews_the_letter_and_links_each_document(
+    client, verifikator, kepala
+):
+    kepala.nip = "197003152000031002"
+    kepala.save()
+    registration = verified_registration(verifikator=verifikator, full_name="Wa Ode Hasnah")
+    client.force_login(kepala)
+    body = client.get(reverse("documents:sign", kwargs={"pk": registration.pk})).content.decode()
+    assert "Pratinjau isi surat" in body and "Wa Ode Hasnah" in body
+    assert "(diberikan saat ditandatangani)" in body and "NIP 197003152000031002" in body
+    for document in Document.objects.filter(registration=registration, status="disetujui"):
+        link = reverse("documents:download", kwargs={"pk": document.pk}) + "?tampil=1"
+        assert f'href="{link}" target="_blank"' in body
+    assert not Letter.objects.exists()  # looking is not signing
+
+
+def test_review_screen_opens_pdfs_inline_in_a_new_tab(client, verifikator, own):
+    document = ktp(own)
+    client.force_login(verifikator)
+    body = client.get(reverse("documents:review", kwargs={"pk": own.pk})).content.decode()
+    link = reverse("documents:download", kwargs={"pk": document.pk}) + "?tampil=1"
+    assert f'href="{link}" target="_blank"' in body
+    response = client.get(link)
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from bp3mi import roles
+from documents import signing
 from documents.models import Document, Letter
 from documents.selectors import letter_document_types
 from documents.services import document_approve
@@ -122,8 +123,11 @@ def test_cpmi_uploads_officer_rejects_reupload_approve_sign_and_check_the_letter
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Unduh surat (PDF)").click()
     pdf = download_info.value.path().read_bytes()
-    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
     assert letter.number in text and "Wa Ode Nurhayati" in text
+    assert signing.signature_check(pdf).ok
     page.goto(letter.get_public_url())
     expect(page.get_by_text("BERLAKU")).to_be_visible()
     expect(page.get_by_text(letter.sha256)).to_be_visible()

@@ -28,5 +28,5 @@ def test_a_new_cpmi_signs_up_and_lands_on_the_dashboard(phone_page):
     assert axe_violations(phone_page) == []
     phone_page.get_by_role("button", name="Buat akun").click()
     expect(phone_page).to_have_url(re.compile(r"/dasbor/$"))
-    expect(phone_page.get_by_role("heading", level=1)).to_contain_text("Halo, La")
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Halo, La Ode Hamid")
     assert User.objects.get(email="laode@contoh.test").phone == "+6281298765432"

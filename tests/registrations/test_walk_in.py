@@ -234,6 +234,32 @@ def test_a_nik_whose_earlier_registration_ended_may_register_again(officer_clien
     assert Registration.objects.filter(status=S.SUBMITTED, applicant__nik=NIK).count() == 1
 
 
+def test_a_returning_walk_in_keeps_their_person_record_updated_with_todays_data(
+    officer_client, verifikator
+):
+    earlier = complete_draft(
+        status=S.DEPARTED, applicant=complete_applicant(nik=NIK, address="Alamat lama")
+    )
+    person = earlier.applicant
+    assert officer_client.post(URL, walk_in_data()).status_code == 302
+    assert Applicant.objects.count() == 1
+    new = Registration.objects.get(status=S.SUBMITTED)
+    assert new.applicant == person
+    person.refresh_from_db()
+    assert person.address == "Jl. Betoambari No. 3"
+    assert list(person.registrations.order_by("pk")) == [earlier, new]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(person.pk))
+    assert event.actor == verifikator
+    assert event.changes["address"] == ["Alamat lama", "Jl. Betoambari No. 3"]
+
+
+def test_walk_ins_without_nik_never_share_a_person_record(officer_client):
+    complete_draft(status=S.WITHDRAWN, applicant=complete_applicant(nik=""))
+    data = walk_in_data(nik="", no_nik="on", no_nik_reason="KTP hilang")
+    assert officer_client.post(URL, data).status_code == 302
+    assert Applicant.objects.count() == 2
+
+
 def test_p_to_p_needs_a_licensed_p3mi(officer_client):
     unlicensed = StakeholderFactory()
     response = officer_client.post(URL, walk_in_data(scheme=Scheme.P2P, p3mi=str(unlicensed.pk)))

@@ -247,7 +247,11 @@ def test_staff_create_then_edit_with_audit_history(client, staf_data):
     office.refresh_from_db()
     assert office.office_level == "provinsi"
     page = client.get(office.get_absolute_url()).content.decode()
-    assert "office_level" in page and staf_data.full_name in page
+    # The history speaks of the field's label and the choice's label, not of "office_level".
+    assert "Tingkat</span>: Kabupaten/kota → Provinsi" in page and staf_data.full_name in page
+    assert "office_level" not in page
+    assert "Kabupaten/kota</span>: — → Kab. Wakatobi" in page  # the region's name, not its id
+    assert "Situs web" not in page  # empty before and after: nothing to show
 
 
 def test_bad_input_is_explained_next_to_the_field(client, staf_data):
