@@ -19,15 +19,19 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Bootstrap and htmx at the versions pinned in package-lock.json, copied under static/vendor/.
+# Bootstrap, htmx and Chart.js at the versions pinned in package-lock.json, copied under static/vendor/.
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/htmx
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/chartjs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	# The source maps the minified files name: collectstatic's manifest storage follows the reference.
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/LICENSE
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	# Chart.js for the staff statistics dashboard only (its source map is not vendored, so the file's
+	# sourceMappingURL comment is removed for collectstatic's manifest storage).
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > static/vendor/chartjs/chart.umd.min.js
+	cp node_modules/chart.js/LICENSE.md static/vendor/chartjs/LICENSE.md
 	touch $@
 
 vendor: $(VENDOR_STAMP)
@@ -60,10 +64,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Each script under benchmarks/ builds its own data set (PostgreSQL: set DATABASE_URL) and
-# prints its figures; none runs in the test suite.
+# Each script under benchmarks/ builds its own data set in its own database (bp3mi_bench_<name>
+# next to DATABASE_URL's PostgreSQL, else var/bench_<name>.sqlite3), at a reduced size (each
+# script's --full gives the full one), and prints its figures; none runs in the test suite.
+# benchmarks/harness.py is the scripts' shared module, not a benchmark.
 benchmark: install
-	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(filter-out benchmarks/harness.py,$(wildcard benchmarks/*.py)); do \
+		echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

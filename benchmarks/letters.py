@@ -1,20 +1,24 @@
-"""Benchmark of the verification letters and of a photo upload (not part of the test suite).
+"""Verification letters through one Celery worker against the bare WeasyPrint render, and the
+memory of a photo upload (not part of the test suite).
 
-    .venv/bin/python benchmarks/letters.py [--letters 40]
+    .venv/bin/python benchmarks/letters.py            # 5 rounds of 3 letters (a minute or two)
+    .venv/bin/python benchmarks/letters.py --full     # 15 rounds of 4 letters
 
-1. Letters per minute with one Celery worker (concurrency 1): N registrations are signed,
-   which queues N jobs; a worker process renders them (lock row, render with WeasyPrint,
-   sign with the office certificate, store, hash) and the clock stops when the last row is
-   READY. The signature alone is timed too, so the overhead can be read with or without it.
-2. The floor: WeasyPrint rendering the same N letters' HTML alone, in one process.
-   The ratio says what the portal adds on top of the bare render (target: under 20%).
-3. Memory of one 5 MB photo upload through the upload view (multipart parsing, content
-   check, re-encoding, storage): Python's peak (tracemalloc) and the process's peak
-   resident size growth (getrusage), measured in a fresh process.
+1. Worker against bare render, alternated round by round in one process. Every letter is
+   signed first (its job parked on a queue no worker reads). One worker (concurrency 1,
+   prefork, as in production) runs on another queue and is warmed up by one letter. Then each
+   round: A sends K letters' jobs to the worker and stops the clock when the last is READY
+   (broker round trip, worker, lock, render, PAdES signature, store, hash, audit); B renders
+   the same K letters' HTML with WeasyPrint in this process. The ratio A/B per round, its median and
+   min-max: the target is at most 1.2.
+2. The job body alone (`letter_generate` in this process) against the bare render, alternated
+   the same way: what the service adds without the worker path.
+3. Memory of one 5 MB photo upload through the upload view (multipart parsing, content check,
+   re-encoding, storage), in a fresh process: Python's peak (tracemalloc) and resident growth.
 
-It runs against DATABASE_URL when set (a database for benchmarks: rows are added to it),
-otherwise a throw-away SQLite database; media and the filesystem queue live in a temporary
-directory.
+The database is the benchmark's own (see benchmarks/harness.py: bp3mi_bench_letters next to
+DATABASE_URL's PostgreSQL, else var/bench_letters.sqlite3), emptied at the start. The broker is
+REDIS_URL's Redis when set, else the embedded filesystem queue (whose polling shows in A).
 """
 
 from __future__ import annotations
@@ -22,58 +26,44 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness
+
+ROOT = harness.ROOT
 
 
-def setup_environment(workdir: Path) -> dict[str, str]:
+def configure(workdir: Path) -> dict[str, str]:
+    """The environment of this process and of the worker it starts."""
+    token = f"{os.getpid()}-{int(time.time())}"
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bp3mi.settings",
-        # A benchmark database if one is given (make benchmark: PostgreSQL), else SQLite.
-        "DATABASE_URL": os.environ.get("DATABASE_URL", "")
-        or f"sqlite:///{workdir / 'bench.sqlite3'}",
         "MEDIA_ROOT": str(workdir / "media"),
-        # Redis as in production when REDIS_URL is set; otherwise the embedded filesystem
-        # queue, whose one-second polling shows up in the worker's figure.
         "CELERY_BROKER_URL": os.environ.get("REDIS_URL", "") or "filesystem://",
         "CELERY_QUEUE_DIR": str(workdir / "queue"),
-        "CELERY_TASK_DEFAULT_QUEUE": f"bench-{os.getpid()}",
-        "LOG_LEVEL": "WARNING",
+        # Jobs queued by signing wait here; the worker reads only BENCH_WORK_QUEUE.
+        "CELERY_TASK_DEFAULT_QUEUE": f"bench-park-{token}",
+        "BENCH_WORK_QUEUE": f"bench-work-{token}",
         "EMAIL_URL": "dummymail://",
     }
-    # The cache stays local: only the broker is shared with the worker.
-    env.pop("REDIS_URL", None)
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    return env
+    # The cache stays local: only the broker is shared with the worker.
+    os.environ.pop("REDIS_URL", None)
+    return dict(os.environ)
 
 
-def django_setup():
-    import django
-
-    django.setup()
-
-
-def make_signed_letters(count: int) -> list[int]:
-    from django.core.management import call_command
+def sign_letters(count: int) -> list[int]:
     from django.db import transaction
 
-    call_command("migrate", verbosity=0)
     from bp3mi import roles
     from documents.services import letter_sign
     from tests.documents.helpers import verified_registration
-    from tests.factories import ApplicantFactory, RegistrationFactory, UserFactory
+    from tests.factories import UserFactory
 
-    # Start the factories' sequences past anything an earlier run left in the database.
-    start = int(time.time()) % 100_000
-    for factory_class in (UserFactory, ApplicantFactory, RegistrationFactory):
-        factory_class.reset_sequence(start)
     verifikator = UserFactory(roles=[roles.VERIFIKATOR])
     kepala = UserFactory(roles=[roles.KEPALA])
     ids = []
@@ -84,11 +74,34 @@ def make_signed_letters(count: int) -> list[int]:
     return ids
 
 
-def run_worker_until_ready(env, ids: list[int]) -> float:
+def letter_html(letter_id: int) -> str:
+    """The HTML the job renders for this letter, built the way `letter_generate` builds it."""
+    from documents import letters
     from documents.models import Letter
+    from documents.selectors import letter_documents
 
-    started = time.perf_counter()
-    worker = subprocess.Popen(
+    letter = Letter.objects.select_related(
+        "registration__applicant", "registration__destination_country", "signed_by"
+    ).get(pk=letter_id)
+    return letters.letter_html(letter, letter_documents(registration=letter.registration))
+
+
+def signing_ms(pdfs: list[bytes]) -> list[float]:
+    """The PAdES signature (pyHanko, the office key) alone on unsigned renders, in ms each:
+    part of the job, not of the bare render, so the ratio can be read without it too."""
+    from documents import signing
+
+    signing.sign_pdf(pdfs[0], signer_name="x", reason="x", location="x")  # load the key
+    times = []
+    for pdf in pdfs[1:]:
+        started = time.perf_counter()
+        signing.sign_pdf(pdf, signer_name="x", reason="x", location="x")
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -102,121 +115,47 @@ def run_worker_until_ready(env, ids: list[int]) -> float:
             "--without-mingle",
             "--without-heartbeat",
             "-Q",
-            env["CELERY_TASK_DEFAULT_QUEUE"],
+            env["BENCH_WORK_QUEUE"],
             "--loglevel=WARNING",
         ],
         cwd=ROOT,
         env=env,
     )
-    try:
-        # Steady state: from the first letter READY to the last, so the worker's start-up
-        # and its first job (importing WeasyPrint, loading fonts) are left out, as the
-        # bare render below is warmed up too.
-        first = None
-        while True:
-            letters = Letter.objects.filter(pk__in=ids)
-            ready = letters.filter(status="ready").count()
-            if first is None and ready:
-                first = time.perf_counter()
-            if ready == len(ids):
-                break
-            if letters.filter(status="failed").exists():
-                raise SystemExit("a letter failed; see the worker output")
-            if time.perf_counter() - started > 900:
-                raise SystemExit("the worker did not finish within 15 minutes")
-            time.sleep(0.02)
-        return time.perf_counter() - first
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
 
 
-def bare_render(ids: list[int]) -> float:
-    from documents import letters
-    from documents.models import Document, Letter
-
-    html = []
-    for letter in Letter.objects.filter(pk__in=ids).select_related(
-        "registration__applicant", "registration__destination_country", "signed_by"
-    ):
-        documents = list(
-            Document.objects.filter(
-                registration=letter.registration, is_current=True, status="disetujui"
-            ).select_related("document_type")
-        )
-        html.append(letters.letter_html(letter, documents))
-    letters.render_pdf(html[0])  # warm fonts and caches, as the worker's first job does
-    started = time.perf_counter()
-    for page in html[1:]:
-        letters.render_pdf(page)
-    return time.perf_counter() - started
-
-
-def signing_only(ids: list[int]) -> list[float]:
-    """The PAdES signature (pyHanko, the office key) alone on each ready letter's unsigned
-    render: what signing adds to a letter, in seconds, one figure per letter."""
-    from documents import letters, signing
+def through_worker(ids: list[int], queue: str, timeout: float = 300) -> None:
+    """Send these letters' jobs to the worker and return when all are READY."""
     from documents.models import Letter
-    from documents.selectors import letter_documents
+    from documents.tasks import letter_generate_task
 
-    pdfs = [
-        letters.render_pdf(
-            letters.letter_html(letter, letter_documents(registration=letter.registration))
-        )
-        for letter in Letter.objects.filter(pk__in=ids).select_related(
-            "registration__applicant", "signed_by"
-        )
-    ]
-    signing.sign_pdf(pdfs[0], signer_name="x", reason="x", location="x")  # load the key
-    times = []
-    for pdf in pdfs[1:]:
-        started = time.perf_counter()
-        signing.sign_pdf(pdf, signer_name="x", reason="x", location="x")
-        times.append(time.perf_counter() - started)
-    return times
-
-
-def interleaved(ids: list[int]) -> tuple[float, float]:
-    """`letter_generate` (the whole job body) and the bare render of the same letter's HTML,
-    alternated letter by letter in one process so that a busy machine slows both alike."""
-    from documents import letters
-    from documents.models import Document, Letter
-    from documents.services import letter_generate
-
-    job = bare = 0.0
     for letter_id in ids:
-        letter = Letter.objects.select_related(
-            "registration__applicant", "registration__destination_country", "signed_by"
-        ).get(pk=letter_id)
-        documents = list(
-            Document.objects.filter(
-                registration=letter.registration, is_current=True, status="disetujui"
-            ).select_related("document_type")
-        )
-        html = letters.letter_html(letter, documents)
-        t0 = time.perf_counter()
-        letters.render_pdf(html)
-        t1 = time.perf_counter()
-        letter_generate(letter_id=letter_id)
-        t2 = time.perf_counter()
-        bare += t1 - t0
-        job += t2 - t1
-    return job, bare
+        letter_generate_task.apply_async(args=[letter_id], queue=queue)
+    started = time.perf_counter()
+    while True:
+        statuses = list(Letter.objects.filter(pk__in=ids).values_list("status", flat=True))
+        if statuses.count("ready") == len(ids):
+            return
+        if "failed" in statuses:
+            raise SystemExit("a letter failed; see the worker output")
+        if time.perf_counter() - started > timeout:
+            raise SystemExit("the worker did not finish in time")
+        time.sleep(0.005)
 
 
 UPLOAD_CHILD = r"""
 import io, json, os, resource, sys, tracemalloc
+sys.path.insert(0, os.environ["BENCH_ROOT"])
 import django
 django.setup()
 from django.test import Client
-from django.core.management import call_command
 from PIL import Image
 from tests.factories import ApplicantFactory, RegistrationFactory, UserFactory
 from bp3mi import roles
 from registrations.choices import RegistrationStatus
 
-call_command("migrate", verbosity=0)
-# Unique names: the database may already hold rows made by the same factories.
+# The parent made its people with the same factories: continue their sequences far above.
+for factory_class in (UserFactory, ApplicantFactory, RegistrationFactory):
+    factory_class.reset_sequence(5000)
 run = os.urandom(4).hex()
 user = UserFactory(roles=[roles.CPMI], email=f"upload-{run}@bench.test")
 registration = RegistrationFactory(
@@ -249,65 +188,113 @@ print(json.dumps({"photo_bytes": len(photo), "tracemalloc_peak": peak, "rss_grow
 """
 
 
-def upload_memory(env) -> dict:
-    child_env = {
-        **env,
-        "DATABASE_URL": env["DATABASE_URL"].replace("bench.sqlite3", "upload.sqlite3"),
-    }
+def upload_memory(env: dict[str, str]) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", UPLOAD_CHILD],
         cwd=ROOT,
-        env=child_env,
+        env={**env, "BENCH_ROOT": str(ROOT)},
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode:
+        raise SystemExit(f"the upload measurement failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--letters", type=int, default=41)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--per-round", type=int, default=3, help="letters in each round")
+    parser.add_argument("--full", action="store_true", help="15 rounds of 4 letters")
     args = parser.parse_args()
+    if args.full:
+        args.rounds, args.per_round = 15, 4
+    harness.use_database("letters", fresh=True)
     with tempfile.TemporaryDirectory(prefix="bp3mi-bench-") as tmp:
         workdir = Path(tmp)
         (workdir / "queue").mkdir()
-        env = setup_environment(workdir)
-        django_setup()
-        ids = make_signed_letters(args.letters)
-        worker_seconds = run_worker_until_ready(env, ids)
-        bare_seconds = bare_render(ids)
-        sign_times = sorted(signing_only(ids))
-        # Letters for the in-process comparison are signed after the worker has stopped.
-        in_process_ids = make_signed_letters(args.letters)[1:]
-        job_seconds, job_bare_seconds = interleaved(in_process_ids)
+        env = configure(workdir)
+        harness.setup_django()
+        from bp3mi.pdf import render_pdf
+        from documents.services import letter_generate
+
+        k = args.per_round
+        worker_ids = sign_letters(1 + args.rounds * k)
+        job_ids = sign_letters(1 + args.rounds * k)
+        html = {pk: letter_html(pk) for pk in worker_ids + job_ids}
+
+        worker = start_worker(env)
+        try:
+            through_worker(worker_ids[:1], env["BENCH_WORK_QUEUE"])  # start-up, fonts, caches
+            render_pdf(html[worker_ids[0]])  # the same warm-up for the bare side
+            batches = [worker_ids[1 + i * k : 1 + (i + 1) * k] for i in range(args.rounds)]
+            worker_ms, bare_ms = [], []
+            for index, batch in enumerate(batches):
+                sides = [
+                    (lambda b=batch: through_worker(b, env["BENCH_WORK_QUEUE"]), worker_ms),
+                    (lambda b=batch: [render_pdf(html[pk]) for pk in b], bare_ms),
+                ]
+                for fn, sink in sides if index % 2 == 0 else reversed(sides):
+                    started = time.perf_counter()
+                    fn()
+                    sink.append((time.perf_counter() - started) * 1000 / k)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+        letter_generate(letter_id=job_ids[0])  # warm-up
+        job_ms, job_bare_ms = [], []
+        for index in range(args.rounds):
+            batch = job_ids[1 + index * k : 1 + (index + 1) * k]
+            sides = [
+                (lambda b=batch: [letter_generate(letter_id=pk) for pk in b], job_ms),
+                (lambda b=batch: [render_pdf(html[pk]) for pk in b], job_bare_ms),
+            ]
+            for fn, sink in sides if index % 2 == 0 else reversed(sides):
+                started = time.perf_counter()
+                fn()
+                sink.append((time.perf_counter() - started) * 1000 / k)
+        signing = signing_ms([render_pdf(html[pk]) for pk in job_ids[: 1 + min(k * 2, 8)]])
         memory = upload_memory(env)
-    n = args.letters - 1  # both figures leave out the first (warm-up) letter
-    portal_rate = n / worker_seconds * 60
-    bare_rate = n / bare_seconds * 60
-    overhead = (worker_seconds / bare_seconds - 1) * 100
-    print(f"letters timed: {n}, broker: {env['CELERY_BROKER_URL'].split(':')[0]}")
+
+    worker_side = harness.Comparison(
+        harness.Timing(worker_ms),
+        harness.Timing(bare_ms),
+        [a / b for a, b in zip(worker_ms, bare_ms, strict=True)],
+    )
+    job_side = harness.Comparison(
+        harness.Timing(job_ms),
+        harness.Timing(job_bare_ms),
+        [a / b for a, b in zip(job_ms, job_bare_ms, strict=True)],
+    )
+    broker = env["CELERY_BROKER_URL"].split(":")[0]
     print(
-        f"one worker:        {portal_rate:7.1f} letters/min ({worker_seconds / n * 1000:.0f} ms each)"
+        f"{args.rounds} alternated rounds of {k} letters; broker: {broker}; "
+        f"database: {os.environ['DATABASE_URL'].split(':')[0]}; {harness.machine()}"
+    )
+    print()
+    print(
+        "| per letter | A median ms (min-max) | bare render median ms (min-max) | A/bare median (min-max) |"
+    )
+    print("|---|---:|---:|---:|")
+    print(worker_side.row("A = one worker (queue to READY)"))
+    print(job_side.row("A = job body in process (`letter_generate`)"))
+    print()
+    print(
+        f"letters per minute through one worker: {60000 / statistics.median(worker_ms):.0f} "
+        f"(bare render: {60000 / statistics.median(bare_ms):.0f})"
     )
     print(
-        f"bare WeasyPrint:   {bare_rate:7.1f} letters/min ({bare_seconds / n * 1000:.0f} ms each)"
-    )
-    print(f"portal overhead:   {overhead:+.1f}% over the bare render")
-    print(
-        f"PAdES signing alone: median {sign_times[len(sign_times) // 2] * 1000:.0f} ms "
-        f"(min {sign_times[0] * 1000:.0f}, max {sign_times[-1] * 1000:.0f}) a letter"
-    )
-    print(
-        f"in one process, alternating: letter_generate {job_seconds / n * 1000:.0f} ms, "
-        f"bare render {job_bare_seconds / n * 1000:.0f} ms each: "
-        f"{(job_seconds / job_bare_seconds - 1) * 100:+.1f}%"
+        f"the PAdES signature alone (part of A, not of the bare render): "
+        f"{statistics.median(signing):.0f} ms a letter (min {min(signing):.0f}, "
+        f"max {max(signing):.0f})"
     )
     print(
         f"5 MB photo upload: {memory['photo_bytes'] / 1048576:.2f} MB file, "
         f"Python peak {memory['tracemalloc_peak'] / 1048576:.1f} MB, "
         f"resident growth {memory['rss_growth_kib'] / 1024:.1f} MB"
     )
+    harness.drop_database("letters")
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "registrations",
     "documents",
     "complaints",
+    "reports",
     "demo",
 ]
 
@@ -167,11 +168,30 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "bp3mi.auth.axes_username"
 AXES_LOCKOUT_CALLABLE = "bp3mi.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the web servers (each appends to X-Forwarded-For). One setting
+# for every place that needs the client address: django-axes, the rate limits and the audit
+# trail all go through bp3mi.services.client_ip (django-ipware).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
+)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_FAILURE_VIEW = "bp3mi.views.csrf_failure"
+
+# Rate limits (django-ratelimit), counted in the default cache: Redis in production, so every
+# web server counts together. RATELIMIT_RATES names each limit and its rate ("count/period",
+# period s, m, h or d); bp3mi.ratelimits applies them.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "bp3mi.services.client_ip"
+RATELIMIT_RATES = {
+    # Sign-up attempts from one client address.
+    "signup": env.str("RATELIMIT_SIGNUP", default="20/h"),
+    # Document uploads by one account.
+    "upload": env.str("RATELIMIT_UPLOAD", default="30/h"),
+}
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -243,6 +263,13 @@ STAKEHOLDER_IMPORT_MAX_BYTES = env.int("STAKEHOLDER_IMPORT_MAX_BYTES", default=2
 STAKEHOLDER_IMPORT_MAX_ROWS = env.int("STAKEHOLDER_IMPORT_MAX_ROWS", default=50_000)
 # Seconds one stage of an import job may run (50,000 rows take well under this).
 IMPORT_JOB_TIME_LIMIT = env.int("IMPORT_JOB_TIME_LIMIT", default=30 * 60)
+# An image is refused, from its header and before it is decoded, when it has more pixels
+# than a phone photo of a document needs, or would take more memory than this once decoded
+# (JPEGs are decoded at a reduced scale; a PNG is decoded whole).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=24_000_000)
+# Versions one registration may hold of one document type (uploads past it are refused).
+UPLOAD_MAX_VERSIONS = env.int("UPLOAD_MAX_VERSIONS", default=5)
+UPLOAD_IMAGE_DECODE_MAX_BYTES = env.int("UPLOAD_IMAGE_DECODE_MAX_BYTES", default=40 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587. Unset: printed to the console.
@@ -267,6 +294,9 @@ if CELERY_BROKER_IS_FILESYSTEM:
         # The exchange table; kombu's default is a "control" folder in the working directory.
         "control_folder": f"{_queue_dir}-control",
         "store_processed": False,
+        # kombu's default waits a second between looks at an empty queue: a job queued just
+        # after would wait up to that long.
+        "polling_interval": 0.1,
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
@@ -280,6 +310,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up closes the database connection before and after every task unless
+# this is set, so each job paid for a new connection. bp3mi/celery.py closes connections the
+# way Django does around a request instead (CONN_MAX_AGE, CONN_HEALTH_CHECKS).
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -300,7 +334,27 @@ CELERY_BEAT_SCHEDULE = {
     # Import jobs whose broker message was lost, or whose worker died, are queued again.
     "stakeholders-import-jobs": {"task": "stakeholders.tasks.import_job_sweep", "schedule": 60.0},
     "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
+    "statistics-export-sweep": {"task": "statistics.tasks.export_sweep", "schedule": 60.0},
+    # Hourly: export files past their retention are deleted.
+    "statistics-export-expiry": {
+        "task": "statistics.tasks.export_expiry",
+        "schedule": crontab(minute=25),
+    },
+    # Daily at 06:00 office time: complaint deadlines, reminders and closure proposals.
+    "complaints-deadline-sweep": {
+        "task": "complaints.tasks.case_deadline_sweep",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
+# How many days a finished statistics export stays downloadable before its file is deleted.
+STATISTICS_EXPORT_RETENTION_DAYS = env.int("STATISTICS_EXPORT_RETENTION_DAYS", default=7)
+# Time limits of one export job (seconds): a full row-level export of a million rows fits.
+STATISTICS_EXPORT_SOFT_TIME_LIMIT = env.int("STATISTICS_EXPORT_SOFT_TIME_LIMIT", default=1500)
+STATISTICS_EXPORT_TIME_LIMIT = env.int("STATISTICS_EXPORT_TIME_LIMIT", default=1800)
+# How long the public statistics page and its CSV are cached (seconds).
+STATISTICS_PUBLIC_CACHE_SECONDS = env.int("STATISTICS_PUBLIC_CACHE_SECONDS", default=60 * 60)
+# Public cells below this number are shown as "<5" and protected by complementary suppression.
+STATISTICS_PUBLIC_MIN_CELL = 5
 
 # --- Front end and security headers ------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

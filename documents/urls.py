@@ -38,5 +38,5 @@ urlpatterns = [
         views.LetterRevokeView.as_view(),
         name="letter_revoke",
     ),
-    path("verifikasi/<str:token>/", views.LetterCheckView.as_view(), name="letter_check"),
+    path("verifikasi/<slug:token>/", views.LetterCheckView.as_view(), name="letter_check"),
 ]

@@ -1,7 +1,13 @@
 """Filters and search of the officers' registration list."""
 
+import datetime
+
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, Region
@@ -33,8 +39,34 @@ SORT_CHOICES = [
 ]
 
 
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class LongSelect(forms.Select):
+    """A <select> whose options are built in Python instead of one template render each: the
+    P3MI filter lists every placement company, thousands in a national deployment, and
+    rendering them one template at a time cost more than the rest of the page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if key in chosen else "", label)  # noqa: S308 - a constant
+                for key, label in (
+                    ("" if v is None else str(v), label) for v, label in self.choices
+                )
+            ),
+        )
+        attributes = {**self.build_attrs(self.attrs, attrs), "name": name}
+        return format_html("<select{}>{}</select>", flatatt(attributes), options)
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -60,20 +92,16 @@ class RegistrationFilter(django_filters.FilterSet):
     )
     p3mi = django_filters.ModelChoiceFilter(
         label=_("P3MI"),
-        queryset=Stakeholder.objects.filter(kind=StakeholderKind.P3MI),
+        queryset=Stakeholder.objects.filter(kind=StakeholderKind.P3MI).only("id", "name"),
         empty_label=_("Semua"),
+        widget=LongSelect,
     )
+    # A range of instants rather than submitted_at::date, so the index on submitted_at serves.
     submitted_from = django_filters.DateFilter(
-        label=_("Diajukan sejak"),
-        field_name="submitted_at",
-        lookup_expr="date__gte",
-        widget=DateInput,
+        label=_("Diajukan sejak"), method="filter_submitted_from", widget=DateInput
     )
     submitted_to = django_filters.DateFilter(
-        label=_("Diajukan sampai"),
-        field_name="submitted_at",
-        lookup_expr="date__lte",
-        widget=DateInput,
+        label=_("Diajukan sampai"), method="filter_submitted_to", widget=DateInput
     )
     flag = django_filters.ChoiceFilter(
         label=_("Tanda"), choices=FLAG_CHOICES, method="filter_flag", empty_label=_("Semua")
@@ -99,15 +127,41 @@ class RegistrationFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", css)
 
     @property
+    def sort_key(self) -> str:
+        """The list's sort key (a SORT_CHOICES value); ties are broken by id."""
+        chosen = getattr(self.form, "cleaned_data", {})
+        return chosen.get("sort") or "-submitted_at"
+
+    @property
+    def includes_unsubmitted(self) -> bool:
+        chosen = getattr(self.form, "cleaned_data", {})
+        return bool(chosen.get("status")) or self._searches_nik(chosen.get("q") or "")
+
+    @property
+    def sort_key_may_be_empty(self) -> bool:
+        """Whether some rows of this list may have no value for the sort key: only drafts and
+        drafts withdrawn before submission have no number (the registration_number_once_
+        submitted constraint) and no submission time. The paginator then
+        skips its search for such rows where there can be none."""
+        status = getattr(self.form, "cleaned_data", {}).get("status")
+        if not status and self.includes_unsubmitted:
+            return True  # a full NIK: a handful of rows, drafts among them
+        key = self.sort_key.lstrip("-")
+        if key == "number":
+            return status in {RegistrationStatus.DRAFT, RegistrationStatus.WITHDRAWN}
+        if key == "submitted_at":
+            return status in {RegistrationStatus.DRAFT, RegistrationStatus.WITHDRAWN}
+        return False
+
+    @property
     def qs(self):
         qs = super().qs
-        chosen = getattr(self.form, "cleaned_data", {})
-        # A search by a full NIK shows drafts too: a draft may hold the NIK of someone who
-        # is at the desk, and the officer must find it to release it.
-        if not chosen.get("status") and not self._searches_nik(chosen.get("q") or ""):
-            qs = qs.exclude(status=RegistrationStatus.DRAFT)
-        if not chosen.get("sort"):
-            qs = qs.order_by("-submitted_at", "-id")
+        if not self.includes_unsubmitted:
+            # Submitted registrations (each has a submission time and a number); drafts, and
+            # drafts withdrawn before submission, only when their status is chosen or a full
+            # NIK is searched (a draft may hold the NIK of someone at the desk, and the
+            # officer must find it to release it).
+            qs = qs.filter(submitted_at__isnull=False)
         return qs
 
     @staticmethod
@@ -133,4 +187,11 @@ class RegistrationFilter(django_filters.FilterSet):
         return queryset.filter(**{FLAG_FIELDS[value]: True})
 
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(value, "-id")
+        # The order itself is the paginator's (sort_key, then id): see the list view.
+        return queryset
+
+    def filter_submitted_from(self, queryset, name, value):
+        return queryset.filter(submitted_at__gte=start_of_day(value))
+
+    def filter_submitted_to(self, queryset, name, value):
+        return queryset.filter(submitted_at__lt=start_of_day(value + datetime.timedelta(days=1)))

@@ -117,6 +117,18 @@ class Applicant(models.Model):
         verbose_name = _("calon pekerja migran")
         verbose_name_plural = _("calon pekerja migran")
         ordering = ["full_name"]
+        indexes = [
+            # The officers' list sorted by name, page after page (seek pagination).
+            models.Index(fields=["full_name", "id"], name="applicant_name_id"),
+            # The list's kab/kota filter joins here: (region, id) answers it from the index.
+            models.Index(fields=["region", "id"], name="applicant_region_id"),
+            # "Outside Sultra" is rare: a small index finds those people without a scan.
+            models.Index(
+                fields=["id"],
+                condition=Q(lives_outside_region=True),
+                name="applicant_outside_region",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -226,10 +238,30 @@ class Registration(models.Model):
             ("record_milestone", _("Dapat mencatat tahapan CPMI")),
             ("view_statistics", _("Dapat melihat dan mengekspor statistik")),
         ]
+        # The officers' list reads pages in (sort key, id) order from a cursor (seek
+        # pagination), with or without a status; flags are rare, so each has a small index.
         indexes = [
-            models.Index(fields=["status", "-submitted_at"]),
-            models.Index(fields=["-submitted_at"]),
+            models.Index(fields=["submitted_at", "id"], name="registration_submitted_id"),
+            models.Index(fields=["number", "id"], name="registration_number_id"),
+            models.Index(
+                fields=["status", "submitted_at", "id"], name="registration_status_submitted"
+            ),
             models.Index(fields=["scheme", "status"]),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(flag_duplicate_nik=True),
+                name="registration_flag_duplicate",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(flag_moratorium=True),
+                name="registration_flag_moratorium",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(flag_no_nik=True),
+                name="registration_flag_no_nik",
+            ),
             # The counts per stakeholder and status (directory, stakeholder page) read these
             # alone, without visiting the table; they also serve the foreign keys.
             models.Index(fields=["p3mi", "status"], name="registration_p3mi_status"),

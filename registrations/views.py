@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
+from bp3mi.pagination import InvalidCursor, KeysetPaginator, bounded_count
 from bp3mi.permissions import ScopedPermissionMixin
 from bp3mi.selectors import audit_change_rows
 
@@ -460,7 +461,7 @@ class RegistrationListView(ScopedPermissionMixin, ListView):
     selector = selectors.registration_list
     template_name = "registrations/registration_list.html"
     context_object_name = "registrations"
-    paginate_by = 50
+    per_page = 50
 
     def get_queryset(self):
         self.filterset = RegistrationFilter(
@@ -472,9 +473,36 @@ class RegistrationListView(ScopedPermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter=self.filterset, query_string=query.urlencode())
+        queryset = context["object_list"]
+        # Seek pagination: "next" continues after the last row shown, whatever its depth.
+        paginator = KeysetPaginator(
+            queryset,
+            key=self.filterset.sort_key,
+            per_page=self.per_page,
+            nullable=self.filterset.sort_key_may_be_empty,
+        )
+        get = self.request.GET
+        try:
+            page = paginator.page(
+                after=get.get("after") or None,
+                before=get.get("before") or None,
+                last=get.get("last") == "1",
+            )
+        except InvalidCursor:
+            page = paginator.page()
+        count, count_exact = bounded_count(queryset)
+        query = get.copy()
+        for name in ("after", "before", "last", "page"):
+            query.pop(name, None)
+        context.update(
+            filter=self.filterset,
+            page=page,
+            registrations=page.object_list,
+            object_list=page.object_list,
+            count=count,
+            count_exact=count_exact,
+            query_string=query.urlencode(),
+        )
         return context
 
 

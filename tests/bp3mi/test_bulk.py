@@ -25,3 +25,11 @@ def test_bulk_insert_fills_defaults_and_timestamps():
     assert applicant.lives_outside_region is False
     assert applicant.address == "" and applicant.region_id is None
     assert applicant.created_at is not None and applicant.updated_at is not None
+
+
+@pytest.mark.django_db
+def test_bulk_insert_keeps_tabs_backslashes_and_line_breaks_and_null():
+    name = "Wa Ode\tDemo \\ baris\nkedua"
+    [pk] = bulk_insert(Applicant, [{"full_name": name, "region_id": None, "nik": ""}])
+    applicant = Applicant.objects.get(pk=pk)
+    assert applicant.full_name == name and applicant.region_id is None

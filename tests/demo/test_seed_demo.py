@@ -58,3 +58,81 @@ def test_every_demo_account_signs_in_and_reaches_its_dashboard(client):
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert client.get("/dasbor/").status_code == 200
         client.post("/akun/keluar/")
+
+
+@pytest.mark.django_db
+def test_seed_demo_stakeholders_option_tops_up_to_that_many_invented_ones():
+    call_command("seed_demo", stakeholders=40, verbosity=0)
+    synthetic = Stakeholder.objects.filter(email__endswith="@mitra.demo.bp3mi.test")
+    assert synthetic.count() == 40
+    assert all(" Contoh " in name for name in synthetic.values_list("name", flat=True))
+    assert synthetic.values("kind").distinct().count() >= 4
+    p3mis = synthetic.filter(kind="p3mi")
+    assert p3mis.exists()
+    assert Licence.objects.filter(stakeholder__in=p3mis, kind="sip3mi").count() == p3mis.count()
+    call_command("seed_demo", stakeholders=40, verbosity=0)
+    assert synthetic.count() == 40
+    call_command("seed_demo", stakeholders=55, verbosity=0)
+    assert synthetic.count() == 55
+    assert len(set(synthetic.values_list("name", flat=True))) == 55
+
+
+def index_names():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {
+            table: sorted(
+                name
+                for name, info in connection.introspection.get_constraints(cursor, table).items()
+                if info["index"]
+            )
+            for table in ("registrations_applicant", "registrations_registration")
+        }
+
+
+@pytest.mark.django_db
+def test_a_large_seed_builds_the_indexes_again_after_the_load(monkeypatch):
+    from demo.management.commands import seed_demo
+
+    before = index_names()
+    monkeypatch.setattr(seed_demo, "SUSPEND_INDEXES_FROM", 10)
+    call_command("seed_demo", registrations=30, verbosity=0)
+    assert Registration.objects.count() == 30
+    assert index_names() == before
+    assert "registration_submitted_id" in before["registrations_registration"]
+
+
+@pytest.mark.django_db
+def test_seeded_complaints_are_spread_valid_and_not_duplicated():
+    from complaints.choices import CaseStatus
+    from complaints.models import Case
+    from complaints.services import case_track
+    from demo.complaints import DEMO_TRACKING_CODE
+
+    call_command("seed_demo", complaints=300, verbosity=0)
+    call_command("seed_demo", complaints=300, verbosity=0)
+    assert Case.objects.count() == 300
+    assert Case.objects.values("category").distinct().count() >= 10
+    assert Case.objects.values("destination_country").distinct().count() >= 6
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert (
+        Case.objects.filter(procedural=False).count() > Case.objects.filter(procedural=True).count()
+    )
+    assert Case.objects.filter(sensitive=True).exists()
+    numbers = list(Case.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    some = Case.objects.order_by("?").first()
+    assert case_track(number=some.number, code=DEMO_TRACKING_CODE) == some
+    assert some.events.filter(kind="filed").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_officers_have_a_nip_for_their_letters_and_the_cpmi_none():
+    from demo.management.commands.seed_demo import DEMO_DOMAIN
+
+    call_command("seed_demo", verbosity=0)
+    kepala = User.objects.get(email=f"kepala@{DEMO_DOMAIN}")
+    assert len(kepala.nip) == 18 and kepala.nip.isdigit()
+    kepala.full_clean()
+    assert User.objects.get(email=f"cpmi@{DEMO_DOMAIN}").nip == ""

@@ -4,6 +4,7 @@ many synthetic CPMI registrations. Running it again adds nothing that already ex
 
 import datetime
 import random
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bp3mi import roles
-from bp3mi.bulk import bulk_insert
+from bp3mi.bulk import bulk_insert, secondary_indexes_suspended
 from bp3mi.models import Country, Region, User
 from bp3mi.reference import load_all_reference_data
 from bp3mi.services import sequence_take
@@ -151,6 +152,42 @@ STATUS_WEIGHTS = [
     (RegistrationStatus.REJECTED, 2),
 ]
 BATCH = 5000
+# Above this many new registrations, the tables' secondary indexes are built once after the
+# load instead of updated row by row (PostgreSQL).
+SUSPEND_INDEXES_FROM = 100_000
+
+# Synthetic stakeholders: "Contoh" (example) in every name, so nobody takes one for a real
+# company, centre or clinic.
+SYNTHETIC_PREFIX = {
+    StakeholderKind.P3MI: "PT. Contoh",
+    StakeholderKind.LPK: "LPK Contoh",
+    StakeholderKind.BLK: "BLK Contoh",
+    StakeholderKind.CLINIC: "Klinik Contoh",
+    StakeholderKind.LABOUR_OFFICE: "Dinas Contoh",
+}
+SYNTHETIC_KIND_WEIGHTS = [
+    (StakeholderKind.P3MI, 40),
+    (StakeholderKind.LPK, 30),
+    (StakeholderKind.BLK, 10),
+    (StakeholderKind.CLINIC, 15),
+    (StakeholderKind.LABOUR_OFFICE, 5),
+]
+SYNTHETIC_WORDS = [
+    "Bintang",
+    "Samudra",
+    "Cahaya",
+    "Mitra",
+    "Karya",
+    "Sentosa",
+    "Makmur",
+    "Bahari",
+    "Anoa",
+    "Tolaki",
+    "Buton",
+    "Wakatobi",
+    "Lestari",
+    "Harapan",
+]
 
 
 class Command(BaseCommand):
@@ -166,15 +203,27 @@ class Command(BaseCommand):
             help="How many synthetic CPMI registrations there should be.",
         )
         parser.add_argument(
+            "--complaints",
+            type=int,
+            default=0,
+            help="How many synthetic complaint cases there should be.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing when the database already has users.",
         )
         parser.add_argument(
+            "--stakeholders",
+            type=int,
+            default=0,
+            help="How many synthetic stakeholders (invented names, 'Contoh') there should be.",
+        )
+        parser.add_argument(
             "--seed", type=int, default=2026, help="Random seed for synthetic data."
         )
 
-    def handle(self, *args, registrations, if_empty, seed, **options):
+    def handle(self, *args, registrations, stakeholders, if_empty, seed, complaints=0, **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "seed_demo creates accounts with a published password: not in production."
@@ -186,10 +235,26 @@ class Command(BaseCommand):
             load_all_reference_data()
             created_users = self._users()
             self._stakeholders()
+        if stakeholders:
+            made = self._synthetic_stakeholders(stakeholders, random.Random(seed))  # noqa: S311
+            self.stdout.write(
+                f"Synthetic stakeholders created: {made} (total wanted: {stakeholders})."
+            )
         if registrations:
-            made = self._registrations(registrations, random.Random(seed))  # noqa: S311
+            existing = Applicant.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").count()
+            large = registrations - existing >= SUSPEND_INDEXES_FROM
+            with secondary_indexes_suspended(Applicant, Registration) if large else nullcontext():
+                made = self._registrations(registrations, random.Random(seed))  # noqa: S311
             self.stdout.write(
                 f"Synthetic registrations created: {made} (total wanted: {registrations})."
+            )
+        if complaints:
+            from demo.complaints import DEMO_TRACKING_CODE, seed_complaints
+
+            made = seed_complaints(complaints, random.Random(seed + 1), self.stdout.write)  # noqa: S311
+            self.stdout.write(
+                f"Synthetic complaint cases created: {made} (total wanted: {complaints}); "
+                f"each tracks with the code {DEMO_TRACKING_CODE}."
             )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Development-only accounts:"))
         for role, local, _name, _staff in DEMO_USERS:
@@ -199,10 +264,18 @@ class Command(BaseCommand):
 
     def _users(self):
         created = []
-        for role, local, name, staff in DEMO_USERS:
+        for index, (role, local, name, staff) in enumerate(DEMO_USERS, start=1):
+            # Officers sign letters with their NIP: an invented one (born 1 Jan 1980, appointed
+            # Jan 2005, serial = the account's place in the list).
+            nip = "" if role == roles.CPMI else f"19800101200501100{index}"
             user, was_created = User.objects.get_or_create(
                 email=f"{local}@{DEMO_DOMAIN}",
-                defaults={"full_name": name, "is_staff": staff, "phone": "+6281200000000"},
+                defaults={
+                    "full_name": name,
+                    "is_staff": staff,
+                    "phone": "+6281200000000",
+                    "nip": nip,
+                },
             )
             if was_created:
                 user.set_password(DEMO_PASSWORD)
@@ -284,6 +357,72 @@ class Command(BaseCommand):
                     expires_on=today + datetime.timedelta(days=430),
                     issuer="Kementerian Kesehatan (demo)",
                 )
+
+    def _synthetic_stakeholders(self, wanted, rng):
+        """Top the synthetic stakeholders up to `wanted`, in bulk: invented names with
+        "Contoh" in them, spread over the regions, each P3MI with an NIB and a valid SIP3MI,
+        each LPK and clinic with its licence. Each has a deterministic e-mail, so a second run
+        finds the first run's."""
+        domain = f"@mitra.{DEMO_DOMAIN}"
+        existing = Stakeholder.objects.filter(email__endswith=domain).count()
+        if existing >= wanted:
+            return 0
+        regions = list(Region.objects.all())
+        kinds = [k for k, _ in SYNTHETIC_KIND_WEIGHTS]
+        weights = [w for _, w in SYNTHETIC_KIND_WEIGHTS]
+        licence_kind = {
+            StakeholderKind.P3MI: (LicenceKind.SIP3MI, "Kementerian P2MI (contoh)"),
+            StakeholderKind.LPK: (LicenceKind.LPK_LICENCE, "Disnakertrans (contoh)"),
+            StakeholderKind.CLINIC: (
+                LicenceKind.CLINIC_DESIGNATION,
+                "Kementerian Kesehatan (contoh)",
+            ),
+        }
+        today = timezone.localdate()
+        made = 0
+        for start in range(existing, wanted, BATCH):
+            rows, kinds_made = [], []
+            for i in range(start, min(start + BATCH, wanted)):
+                kind = rng.choices(kinds, weights)[0]
+                words = rng.sample(SYNTHETIC_WORDS, 2)
+                rows.append(
+                    dict(
+                        kind=kind,
+                        name=f"{SYNTHETIC_PREFIX[kind]} {words[0]} {words[1]} {i + 1:04d}",
+                        address=f"Jl. Contoh No. {1 + i % 300}",
+                        region_id=rng.choice(regions).pk,
+                        phone=f"+62401{i:07d}",
+                        email=f"mitra{i:05d}{domain}",
+                        nib=f"98{i:011d}" if kind == StakeholderKind.P3MI else "",
+                        office_type=OfficeType.BRANCH if kind == StakeholderKind.P3MI else "",
+                        office_level=OfficeLevel.REGENCY
+                        if kind == StakeholderKind.LABOUR_OFFICE
+                        else "",
+                    )
+                )
+                kinds_made.append(kind)
+            with transaction.atomic():
+                ids = bulk_insert(Stakeholder, rows)
+                licences = []
+                for i, (pk, kind) in enumerate(zip(ids, kinds_made, strict=True), start=start):
+                    if kind not in licence_kind:
+                        continue
+                    licence, issuer = licence_kind[kind]
+                    expires = today + datetime.timedelta(days=rng.randint(-60, 900))
+                    licences.append(
+                        dict(
+                            stakeholder_id=pk,
+                            kind=licence,
+                            number=f"CONTOH/{kind.upper()}/{i + 1:05d}",
+                            issued_on=expires - datetime.timedelta(days=5 * 365),
+                            expires_on=expires,
+                            status="aktif",
+                            issuer=issuer,
+                        )
+                    )
+                bulk_insert(Licence, licences)
+            made += len(rows)
+        return made
 
     def _registrations(self, wanted, rng):
         """Top the synthetic registrations up to `wanted`, in bulk. Each synthetic person has a

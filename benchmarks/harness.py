@@ -1,0 +1,294 @@
+"""Shared parts of the scripts under benchmarks/: the benchmark's own database, Django set-up,
+alternated A/B timing and resident-memory measurement. Not a benchmark itself (`make
+benchmark` skips it).
+
+A script uses it like this::
+
+    import harness
+
+    harness.use_database("directory")          # bp3mi_bench_directory, never the dev database
+    harness.setup_django()                     # django.setup() and migrate
+    ...                                        # build the data set
+    result = harness.alternate(a=lambda: client.get(new_url), b=lambda: client.get(old_url))
+    print(result.row("directory page 1"))      # median ms of each side, median ratio a/b, min-max
+    memory = harness.resident_growth(lambda: consume(client.get(export_url)))
+    print(f"{memory.mib:.1f} MiB added resident memory")
+
+The database: `BENCH_<NAME>_DATABASE_URL` when set (e.g. BENCH_REGISTRATIONS_DATABASE_URL for
+a database seeded once with a million rows); otherwise, when DATABASE_URL is PostgreSQL, a
+database named `bp3mi_bench_<name>` on the same server (created when missing); otherwise a
+SQLite file `var/bench_<name>.sqlite3`. `fresh=True` starts from an empty database.
+
+Timings are wall-clock (`time.perf_counter`) in one process. A comparison alternates the two
+sides round by round (A, B, A, B, ...) after a warm-up of each, so a machine that gets busier
+during the run slows both alike; it reports each side's median and the median of the per-round
+ratios with their min-max, which is the spread to quote.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+__all__ = [
+    "Comparison",
+    "Memory",
+    "Timing",
+    "alternate",
+    "bench_database_url",
+    "machine",
+    "resident_growth",
+    "setup_django",
+    "timed",
+    "use_database",
+]
+
+
+# --- The database ------------------------------------------------------------------------------
+
+
+def bench_database_url(name: str) -> str:
+    """The URL of benchmark `name`'s own database (see the module docstring)."""
+    explicit = os.environ.get(f"BENCH_{name.upper()}_DATABASE_URL", "")
+    if explicit:
+        return explicit
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return urlparse(base)._replace(path=f"/bp3mi_bench_{name}").geturl()
+    return f"sqlite:///{ROOT / 'var' / f'bench_{name}.sqlite3'}"
+
+
+def _pg_admin(url: str):
+    import psycopg2
+
+    parts = urlparse(url)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username,
+        password=parts.password,
+        host=parts.hostname,
+        port=parts.port or 5432,
+    )
+    connection.autocommit = True
+    return connection, parts.path.lstrip("/")
+
+
+def use_database(name: str, *, fresh: bool = False) -> str:
+    """Point this process (and the processes it starts) at benchmark `name`'s database,
+    creating it when missing and emptying it first when `fresh`. Returns its URL. Refuses the
+    development database itself."""
+    url = bench_database_url(name)
+    if url == os.environ.get("DATABASE_URL") or not (
+        "bench" in urlparse(url).path or url.startswith("sqlite")
+    ):
+        sys.exit(f"Refusing to run a benchmark on {url}: name a database for benchmarks.")
+    if url.startswith("sqlite"):
+        path = Path(urlparse(url).path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        admin, db_name = _pg_admin(url)
+        with admin.cursor() as cursor:
+            if fresh:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{db_name}"')
+        admin.close()
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bp3mi.settings")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    return url
+
+
+def drop_database(name: str) -> None:
+    """Drop benchmark `name`'s database (or delete its SQLite file)."""
+    url = bench_database_url(name)
+    from django.db import connections
+
+    connections.close_all()
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{urlparse(url).path}{suffix}").unlink(missing_ok=True)
+        return
+    admin, db_name = _pg_admin(url)
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+    admin.close()
+
+
+def setup_django(*, migrate: bool = True) -> None:
+    """django.setup(), then bring the benchmark database's schema up to date."""
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+
+def machine() -> str:
+    """The CPU count and load average, to print beside the figures: on a shared machine the
+    same page takes several times longer when the load is several times the cores."""
+    one, five, fifteen = os.getloadavg()
+    return (
+        f"{os.cpu_count()} CPUs, load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1/5/15 min)"
+    )
+
+
+# --- Timing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    """Milliseconds of repeated runs of one thing."""
+
+    ms: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.ms)
+
+    @property
+    def low(self) -> float:
+        return min(self.ms)
+
+    @property
+    def high(self) -> float:
+        return max(self.ms)
+
+    def __str__(self) -> str:
+        return f"{self.median:.1f} ms ({self.low:.1f}-{self.high:.1f})"
+
+
+def timed(fn: Callable[[], object], *, runs: int = 11, warmup: int = 1) -> Timing:
+    """Run `fn` `warmup` times untimed, then `runs` times timed."""
+    for _ in range(warmup):
+        fn()
+    ms = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        ms.append((time.perf_counter() - started) * 1000)
+    return Timing(ms)
+
+
+@dataclass
+class Comparison:
+    """A against B, alternated round by round: each side's timings and the per-round ratios."""
+
+    a: Timing
+    b: Timing
+    ratios: list[float]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def ratio_low(self) -> float:
+        return min(self.ratios)
+
+    @property
+    def ratio_high(self) -> float:
+        return max(self.ratios)
+
+    def row(self, label: str) -> str:
+        """One Markdown table row: label | A median (min-max) | B median (min-max) | A/B
+        median (min-max)."""
+        return (
+            f"| {label} | {self.a.median:.1f} ({self.a.low:.1f}-{self.a.high:.1f}) "
+            f"| {self.b.median:.1f} ({self.b.low:.1f}-{self.b.high:.1f}) "
+            f"| {self.ratio:.2f} ({self.ratio_low:.2f}-{self.ratio_high:.2f}) |"
+        )
+
+    HEADER = "| what | A median ms (min-max) | B median ms (min-max) | A/B median (min-max) |\n|---|---:|---:|---:|"
+
+
+def alternate(
+    *, a: Callable[[], object], b: Callable[[], object], rounds: int = 11, warmup: int = 1
+) -> Comparison:
+    """Time `a` and `b` alternately: `warmup` untimed runs of each, then `rounds` rounds of
+    A then B (the order flips every round, so neither side always runs on a warmer cache)."""
+    for _ in range(warmup):
+        a()
+        b()
+    a_ms, b_ms = [], []
+    for index in range(rounds):
+        order = ((a, a_ms), (b, b_ms)) if index % 2 == 0 else ((b, b_ms), (a, a_ms))
+        for fn, sink in order:
+            started = time.perf_counter()
+            fn()
+            sink.append((time.perf_counter() - started) * 1000)
+    return Comparison(Timing(a_ms), Timing(b_ms), [x / y for x, y in zip(a_ms, b_ms, strict=True)])
+
+
+# --- Memory -----------------------------------------------------------------------------------
+
+
+def resident_mib() -> float:
+    """This process's resident memory now (Linux /proc; ru_maxrss elsewhere), in MiB."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Memory:
+    """Resident memory of this process before `fn` and the highest seen while it ran."""
+
+    before_mib: float
+    peak_mib: float
+
+    @property
+    def mib(self) -> float:
+        """Added resident memory: the peak while running minus the level before."""
+        return self.peak_mib - self.before_mib
+
+
+def resident_growth(fn: Callable[[], object], *, interval: float = 0.002) -> Memory:
+    """Run `fn` while a thread samples this process's resident memory every `interval`
+    seconds; return the level before and the peak. Measure each thing in a process that has
+    not already been bigger (the allocator keeps freed memory), e.g. first, or in a child."""
+    import gc
+
+    gc.collect()
+    before = resident_mib()
+    peak = before
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, resident_mib())
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        fn()
+    finally:
+        done.set()
+        sampler.join()
+    return Memory(before, max(peak, resident_mib()))
