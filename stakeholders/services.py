@@ -596,7 +596,7 @@ class _Progress:
         try:
             with self.connection.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {table} SET rows_done = %s WHERE id = %s AND attempts = %s"  # noqa: S608 - table name from the model
+                    f"UPDATE {table} SET rows_done = %s WHERE id = %s AND attempts = %s"  # noqa: S608  # nosec B608 - table name from the model
                     " AND rows_total >= %s",
                     [done, self.job_id, self.attempt, done],
                 )
