@@ -12,6 +12,12 @@
     if (script && script.dataset.htmx && document.querySelector(selector)) {
       var htmx = document.createElement("script");
       htmx.src = script.dataset.htmx;
+      // htmx starts itself on DOMContentLoaded, or at once when the page is already
+      // "complete"; a script added in between would wait for an event that has passed, so
+      // the page is handed to it here (processing a node twice is harmless).
+      htmx.addEventListener("load", function () {
+        if (window.htmx) { window.htmx.process(document.body); }
+      });
       document.head.appendChild(htmx);
     }
     var dropdowns = document.querySelectorAll(".nav-dropdown");

@@ -74,7 +74,7 @@ def test_a_walk_in_goes_from_the_desk_to_a_signed_one_page_letter_with_its_mails
 
     # 2. From the detail page to the checklist, the desk officer scans every document.
     page.get_by_role("link", name="Daftar dokumen").click()
-    expect(page.get_by_text("Pendaftaran di loket")).to_be_visible()
+    expect(page.get_by_text("Pendaftaran di loket: pindai")).to_be_visible()
     assert axe_violations(page) == []
     for requirement in requirements_for(registration=registration):
         name = requirement.document_type.name
