@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 VENDOR_STAMP := static/vendor/.installed-$(shell cat package.json package-lock.json | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: run test install vendor migrate lint format messages clean benchmark
+.PHONY: run test install vendor migrate lint format messages clean benchmark mutants
 
 install: $(STAMP) $(VENDOR_STAMP)
 
@@ -19,15 +19,19 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Bootstrap and htmx at the versions pinned in package-lock.json, copied under static/vendor/.
+# Bootstrap, htmx and Chart.js at the versions pinned in package-lock.json, copied under static/vendor/.
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/htmx
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/chartjs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	# The source maps the minified files name: collectstatic's manifest storage follows the reference.
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/LICENSE
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	# Chart.js for the staff statistics dashboard only (its source map is not vendored, so the file's
+	# sourceMappingURL comment is removed for collectstatic's manifest storage).
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > static/vendor/chartjs/chart.umd.min.js
+	cp node_modules/chart.js/LICENSE.md static/vendor/chartjs/LICENSE.md
 	touch $@
 
 vendor: $(VENDOR_STAMP)
@@ -49,6 +53,7 @@ run: migrate
 test: install messages
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || (echo "models changed without a migration" && exit 1)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
 	$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
@@ -67,6 +72,10 @@ format: $(STAMP)
 benchmark: install
 	@for script in $(filter-out benchmarks/harness.py,$(wildcard benchmarks/*.py)); do \
 		echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Deliberate bugs applied one at a time to a copy of the tree: each must make a test fail.
+mutants: install messages
+	$(PY) scripts/mutants.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -5,8 +5,26 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEvent, Country, Holiday, NumberSequence, Region, User, WorkerHeartbeat
 
 
+class ReadOnlyAdminMixin:
+    """For records that change only through the portal's services, which keep their rules
+    and write the audit trail: the admin may search and view them, never add, change or
+    delete (the bulk delete action goes with the delete permission)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Accounts. Only a superuser may make or unmake a superuser, or change a superuser's
+    account (its password included): an administrator cannot raise their own rights."""
+
     ordering = ["email"]
     list_display = ["email", "full_name", "phone", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "groups"]
@@ -27,6 +45,22 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     filter_horizontal = ["groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Region)
@@ -50,7 +84,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the trail is only ever added to."""
 
     list_display = ["created_at", "actor", "action", "content_type", "object_repr", "ip_address"]
@@ -59,23 +93,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(NumberSequence)
-class NumberSequenceAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "last_value"]
-    readonly_fields = ["name", "year", "last_value"]
+class NumberSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a number handed out is never handed out again."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ["name", "year", "last_value"]
+    search_fields = ["name"]
 
 
 @admin.register(WorkerHeartbeat)

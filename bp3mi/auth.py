@@ -1,4 +1,11 @@
-"""Glue between the login form and django-axes."""
+"""Glue between Django's authentication, django-axes and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 def axes_username(request, credentials=None) -> str:
@@ -6,3 +13,40 @@ def axes_username(request, credentials=None) -> str:
     the same account when failures are counted."""
     source = credentials if credentials else getattr(request, "POST", {})
     return (source.get("username") or source.get("email") or "").strip().lower()
+
+
+def _through_admin(request) -> bool:
+    return request is not None and request.path.startswith(reverse("admin:index"))
+
+
+@receiver(user_logged_in, dispatch_uid="bp3mi_audit_login")
+def audit_login(sender, request, user, **kwargs):
+    """Every sign-in, whichever page it came through (the portal's, the admin's, a password
+    reset that signs in), is written to the audit trail."""
+    from .models import AuditEvent
+    from .services import audit_record
+
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.LOGIN,
+        obj=user,
+        message=_("Masuk lewat halaman admin") if _through_admin(request) else "",
+        request=request,
+    )
+
+
+@receiver(user_login_failed, dispatch_uid="bp3mi_audit_login_failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    """Every failed sign-in, with the address typed (never the password: Django has already
+    masked it) and the client's address."""
+    from .models import AuditEvent
+    from .services import audit_record
+
+    typed = axes_username(request, credentials)[:200]
+    where = _("halaman admin") if _through_admin(request) else _("halaman masuk")
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        message=_("Gagal masuk sebagai %(typed)s (%(where)s)") % {"typed": typed, "where": where},
+        request=request,
+    )

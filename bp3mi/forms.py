@@ -97,15 +97,13 @@ class SignupForm(UserCreationForm):
         self.fields["password2"].label = _("Ulangi kata sandi")
         self.fields["password2"].help_text = _("Ketik kata sandi yang sama sekali lagi.")
         self.fields["email"].widget.attrs.pop("autofocus", None)
-        self.fields["email"].error_messages["unique"] = _(
-            "Alamat e-mail ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi."
-        )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(self.fields["email"].error_messages["unique"])
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self):
+        """Not here: whether the address has an account is never told to the person typing
+        it (user_signup mails the address's owner instead)."""
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data.get("phone", ""))

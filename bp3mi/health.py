@@ -1,11 +1,18 @@
-"""Checks behind /healthz: can the web process reach the database and the broker?"""
+"""Checks behind /healthz: can the web process reach the database and the broker?
+
+Each check answers (ok, detail). The detail (database vendor, broker transport, or the class
+of the failure) is for staff only; anonymous callers get the booleans."""
 
 from __future__ import annotations
 
 from django.db import connection
+from kombu import Connection
 
 from .celery import app
 from .models import WorkerHeartbeat
+
+# Seconds to wait for the broker: a load balancer's check must answer fast when it is down.
+BROKER_CONNECT_TIMEOUT = 0.5
 
 
 def database_status() -> tuple[bool, str]:
@@ -19,9 +26,23 @@ def database_status() -> tuple[bool, str]:
 
 
 def broker_status() -> tuple[bool, str]:
+    """One connection attempt with a short timeout, no retry (Celery's own pool retries for
+    seconds)."""
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+        "socket_timeout": BROKER_CONNECT_TIMEOUT,
+        "max_retries": 0,
+    }
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with Connection(
+            app.conf.broker_url,
+            connect_timeout=BROKER_CONNECT_TIMEOUT,
+            transport_options=options,
+        ) as conn:
+            conn.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CONNECT_TIMEOUT
+            )
             transport = conn.transport_cls
     except Exception as exc:  # noqa: BLE001
         return False, type(exc).__name__

@@ -166,6 +166,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("ekspor")
         STATUS = "status", _("ubah status")
         LOGIN = "login", _("masuk")
+        LOGIN_FAILED = "login_failed", _("gagal masuk")
         SIGNUP = "signup", _("daftar akun")
 
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)

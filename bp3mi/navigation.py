@@ -89,6 +89,23 @@ MENU: tuple[Area, ...] = (
         inline_up_to=2,
     ),
     Area(
+        "pengaduan",
+        _("Pengaduan"),
+        (
+            Link(_("Kasus pengaduan"), "complaints:case_list", "complaints.view_case"),
+            Link(_("Catat pengaduan"), "complaints:case_file", "complaints.add_case"),
+        ),
+    ),
+    Area(
+        "statistik",
+        _("Statistik"),
+        (
+            Link(_("Dasbor statistik"), "statistics:dashboard", "registrations.view_statistics"),
+            Link(_("Buat laporan"), "statistics:request", "registrations.view_statistics"),
+            Link(_("Unduhan saya"), "statistics:exports", "registrations.view_statistics"),
+        ),
+    ),
+    Area(
         "administrasi",
         _("Administrasi"),
         (

@@ -1,4 +1,4 @@
-"""Cross-cutting services: the audit trail and gap-free number sequences."""
+"""Cross-cutting services: the audit trail, gap-free number sequences and accounts."""
 
 from __future__ import annotations
 
@@ -7,18 +7,31 @@ import decimal
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from .models import AuditEvent, NumberSequence, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client address as the web server saw it (a proxy in front sets REMOTE_ADDR)."""
+    """The client's address, the one function every part of the portal uses (audit trail,
+    rate limits) and the same one django-axes uses for locking: django-ipware, trusting
+    X-Forwarded-For only as far as `PROXY_COUNT` proxies go."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 def audit_record(
@@ -91,21 +104,99 @@ def sequence_next(*, name: str, year: int) -> int:
     return sequence_take(name=name, year=year, count=1)
 
 
+def _signup_mail(*, user: User, subject: str, lines: list[str]) -> None:
+    body = "\n\n".join([_("Yth. %(name)s,") % {"name": user.full_name}, *lines])
+    body += "\n\n" + settings.OFFICE["name"]
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))
+
+
+def _activation_link(user: User) -> str:
+    path = reverse(
+        "activate",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.SITE_URL + path
+
+
 def user_signup(
     *, email: str, full_name: str, phone: str, password: str, request: HttpRequest | None = None
-) -> User:
-    """Create a self-registered CPMI account in the CPMI role."""
-    from django.contrib.auth.models import Group
+) -> User | None:
+    """Sign-up of a CPMI, which never tells the caller whether the address has an account.
 
+    A new address gets an inactive account in the CPMI role and an e-mail with the link that
+    activates it (proving the address is theirs). An address that has an account gets an
+    e-mail saying so, with the way to sign in or reset the password (or, if that account was
+    never activated, a new activation link); nothing is created and None is returned. The
+    password is hashed in both cases, so the time taken tells nothing either."""
     from .roles import SELF_SIGNUP_ROLE
 
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name,
+                    phone=phone,
+                    is_active=False,
+                )
+                user.groups.add(Group.objects.get(name=SELF_SIGNUP_ROLE))
+                audit_record(actor=user, action=AuditEvent.Action.SIGNUP, obj=user, request=request)
+                _signup_mail(
+                    user=user,
+                    subject=_("Aktifkan akun CPMI Anda"),
+                    lines=[
+                        _("Terima kasih telah mendaftar. Buka tautan ini untuk mengaktifkan akun:"),
+                        _activation_link(user),
+                        _("Bila Anda tidak mendaftar, abaikan e-mail ini."),
+                    ],
+                )
+            return user
+        except IntegrityError:
+            # The same address signed up at the same moment: answer as for an existing one.
+            existing = User.objects.get(email__iexact=email)
+    make_password(password)
+    if not existing.is_active and existing.last_login is None:
+        lines = [
+            _("Akun dengan alamat ini sudah dibuat tetapi belum diaktifkan. Buka tautan ini:"),
+            _activation_link(existing),
+        ]
+    else:
+        lines = [
+            _(
+                "Seseorang (mungkin Anda) mencoba membuat akun baru dengan alamat e-mail ini, "
+                "padahal alamat ini sudah memiliki akun. Tidak ada akun baru yang dibuat."
+            ),
+            _("Masuk di: %(link)s") % {"link": settings.SITE_URL + reverse("login")},
+            _("Lupa kata sandi? Atur ulang di: %(link)s")
+            % {"link": settings.SITE_URL + reverse("password_reset")},
+        ]
+    _signup_mail(user=existing, subject=_("Akun Anda di portal BP3MI"), lines=lines)
+    return None
+
+
+def user_activate(*, user: User, request: HttpRequest | None = None) -> User:
+    """Activate an account whose owner followed the link sent at sign-up."""
     with transaction.atomic():
-        user = User.objects.create_user(
-            email=email, password=password, full_name=full_name, phone=phone
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            return locked
+        locked.is_active = True
+        locked.save(update_fields=["is_active"])
+        audit_record(
+            actor=locked,
+            action=AuditEvent.Action.UPDATE,
+            obj=locked,
+            changes={"is_active": [False, True]},
+            message=_("Akun diaktifkan lewat tautan e-mail"),
+            request=request,
         )
-        user.groups.add(Group.objects.get(name=SELF_SIGNUP_ROLE))
-        audit_record(actor=user, action=AuditEvent.Action.SIGNUP, obj=user, request=request)
-    return user
+    return locked
 
 
 def sequence_take(*, name: str, year: int, count: int) -> int:

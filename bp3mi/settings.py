@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "registrations",
     "documents",
     "complaints",
+    "reports",
     "demo",
 ]
 
@@ -167,11 +168,30 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "bp3mi.auth.axes_username"
 AXES_LOCKOUT_CALLABLE = "bp3mi.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the web servers (each appends to X-Forwarded-For). One setting
+# for every place that needs the client address: django-axes, the rate limits and the audit
+# trail all go through bp3mi.services.client_ip (django-ipware).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
+)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_FAILURE_VIEW = "bp3mi.views.csrf_failure"
+
+# Rate limits (django-ratelimit), counted in the default cache: Redis in production, so every
+# web server counts together. RATELIMIT_RATES names each limit and its rate ("count/period",
+# period s, m, h or d); bp3mi.ratelimits applies them.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "bp3mi.services.client_ip"
+RATELIMIT_RATES = {
+    # Sign-up attempts from one client address.
+    "signup": env.str("RATELIMIT_SIGNUP", default="20/h"),
+    # Document uploads by one account.
+    "upload": env.str("RATELIMIT_UPLOAD", default="30/h"),
+}
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -238,6 +258,13 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest upload a document type may allow; each type sets its own limit below this.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# An image is refused, from its header and before it is decoded, when it has more pixels
+# than a phone photo of a document needs, or would take more memory than this once decoded
+# (JPEGs are decoded at a reduced scale; a PNG is decoded whole).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=24_000_000)
+# Versions one registration may hold of one document type (uploads past it are refused).
+UPLOAD_MAX_VERSIONS = env.int("UPLOAD_MAX_VERSIONS", default=5)
+UPLOAD_IMAGE_DECODE_MAX_BYTES = env.int("UPLOAD_IMAGE_DECODE_MAX_BYTES", default=40 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587. Unset: printed to the console.
@@ -300,7 +327,32 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=15),
     },
     "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
+    "statistics-export-sweep": {"task": "statistics.tasks.export_sweep", "schedule": 60.0},
+    # Hourly: export files past their retention are deleted.
+    "statistics-export-expiry": {
+        "task": "statistics.tasks.export_expiry",
+        "schedule": crontab(minute=25),
+    },
+    # Daily at 06:00 office time: complaint deadlines, reminders and closure proposals.
+    "complaints-deadline-sweep": {
+        "task": "complaints.tasks.case_deadline_sweep",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Daily at 02:30 office time: drafts past RETENTION_DRAFT_DAYS are anonymised.
+    "retention-sweep": {
+        "task": "documents.tasks.retention_sweep",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+# How many days a finished statistics export stays downloadable before its file is deleted.
+STATISTICS_EXPORT_RETENTION_DAYS = env.int("STATISTICS_EXPORT_RETENTION_DAYS", default=7)
+# Time limits of one export job (seconds): a full row-level export of a million rows fits.
+STATISTICS_EXPORT_SOFT_TIME_LIMIT = env.int("STATISTICS_EXPORT_SOFT_TIME_LIMIT", default=1500)
+STATISTICS_EXPORT_TIME_LIMIT = env.int("STATISTICS_EXPORT_TIME_LIMIT", default=1800)
+# How long the public statistics page and its CSV are cached (seconds).
+STATISTICS_PUBLIC_CACHE_SECONDS = env.int("STATISTICS_PUBLIC_CACHE_SECONDS", default=60 * 60)
+# Public cells below this number are shown as "<5" and protected by complementary suppression.
+STATISTICS_PUBLIC_MIN_CELL = 5
 
 # --- Front end and security headers ------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -318,6 +370,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+
+# The public letter check (/verifikasi/<token>/): requests per client address per window,
+# so tokens cannot be guessed by trying many.
+LETTER_CHECK_LIMIT = env.int("LETTER_CHECK_LIMIT", default=30)
+LETTER_CHECK_WINDOW = env.int("LETTER_CHECK_WINDOW_SECONDS", default=60)
+
+# --- Retention of personal data (UU 27/2022) -------------------------------------------------
+# A draft registration nobody touched for this many days is anonymised: the person's name,
+# NIK, address and contacts are replaced and their uploads deleted; region, country, scheme
+# and sex stay for the statistics.
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=180)
 FORMS_URLFIELD_ASSUME_HTTPS = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

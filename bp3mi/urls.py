@@ -8,6 +8,8 @@ auth_patterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.SignupView.as_view(), name="signup"),
+    path("daftar/terkirim/", views.SignupSentView.as_view(), name="signup_sent"),
+    path("aktifkan/<uidb64>/<token>/", views.ActivateView.as_view(), name="activate"),
     path(
         "kata-sandi/ubah/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
@@ -54,5 +56,7 @@ urlpatterns = [
     path("", include("registrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("documents.urls")),
+    path("", include("reports.urls")),
+    path("", include("complaints.urls")),
     path("admin/", admin.site.urls),
 ]

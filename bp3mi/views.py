@@ -1,24 +1,29 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, ListView, TemplateView
 
-from . import health
+from . import health, ratelimits
 from .forms import LoginForm, SignupForm
-from .models import AuditEvent
+from .models import AuditEvent, User
 from .navigation import is_applicant
-from .services import audit_record, user_signup
+from .services import user_activate, user_signup
 
 
 class HomeView(TemplateView):
@@ -26,41 +31,84 @@ class HomeView(TemplateView):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, with each successful sign-in written to the audit trail."""
+    """Django's login; every sign-in and failed attempt, here or in the admin, is audited
+    by the receivers in bp3mi/auth.py."""
 
     form_class = LoginForm
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit_record(
-            actor=form.get_user(),
-            action=AuditEvent.Action.LOGIN,
-            obj=form.get_user(),
-            request=self.request,
-        )
-        return response
 
-
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 class SignupView(FormView):
+    """Sign-up. Whether the address is new or already has an account, the answer is the same
+    page ("check your e-mail"); what differs goes only to the address's owner."""
+
     template_name = "registration/signup.html"
     form_class = SignupForm
-    success_url = reverse_lazy("dashboard")
+    success_url = reverse_lazy("signup_sent")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             return redirect("dashboard")
         return super().dispatch(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        if ratelimits.limited(request, "signup", key="ip"):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Terlalu banyak pendaftaran akun dari jaringan ini dalam waktu singkat. "
+                    "Coba lagi sekitar satu jam lagi, atau minta bantuan petugas di loket LTSA."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        user = user_signup(
+        user_signup(
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             phone=form.cleaned_data["phone"],
             password=form.cleaned_data["password1"],
             request=self.request,
         )
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         return super().form_valid(form)
+
+
+class SignupSentView(TemplateView):
+    template_name = "registration/signup_sent.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class ActivateView(TemplateView):
+    """The link from the sign-up e-mail. GET shows a button (a mail scanner opening the link
+    activates nothing); POST activates the account and signs its owner in."""
+
+    template_name = "registration/activate.html"
+
+    def get_user(self):
+        try:
+            pk = force_str(urlsafe_base64_decode(self.kwargs["uidb64"]))
+            user = User.objects.get(pk=pk)
+        except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+            return None
+        if user.is_active or not default_token_generator.check_token(user, self.kwargs["token"]):
+            return None
+        return user
+
+    def get(self, request, *args, **kwargs):
+        user = self.get_user()
+        return self.render_to_response(self.get_context_data(valid=user is not None))
+
+    def post(self, request, *args, **kwargs):
+        user = self.get_user()
+        if user is None:
+            return self.render_to_response(self.get_context_data(valid=False), status=400)
+        user = user_activate(user=user, request=request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Akun Anda sudah aktif. Selamat datang."))
+        return redirect("dashboard")
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -87,17 +135,20 @@ class AuditEventListView(PermissionRequiredMixin, ListView):
 @method_decorator(never_cache, name="dispatch")
 class HealthView(View):
     """Machine-readable status for load balancers and monitoring: 200 when the database and
-    the broker answer, 503 otherwise."""
+    the broker answer, 503 otherwise. Staff also see what answered or how it failed;
+    anonymous callers learn nothing about the configuration."""
 
     def get(self, request, *args, **kwargs):
         db_ok, db_detail = health.database_status()
         broker_ok, broker_detail = health.broker_status()
+        staff = request.user.is_authenticated and request.user.is_staff
+        database = {"ok": db_ok, **({"detail": db_detail} if staff else {})}
+        broker = {"ok": broker_ok, **({"detail": broker_detail} if staff else {})}
         body = {
             "status": "ok" if db_ok and broker_ok else "unavailable",
-            "database": {"ok": db_ok, "detail": db_detail},
-            "broker": {"ok": broker_ok, "detail": broker_detail},
+            "database": database,
+            "broker": broker,
             "worker_last_seen": health.worker_last_seen() if db_ok else None,
-            "debug": settings.DEBUG,
         }
         return JsonResponse(body, status=200 if db_ok and broker_ok else 503)
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from bp3mi.admin import ReadOnlyAdminMixin
+
 from .models import Document, DocumentRequirement, DocumentType, Letter
 
 
@@ -16,29 +18,19 @@ class DocumentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    """Read-only: documents change only through the portal's services."""
+class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: documents and their reviews change only through the portal's services."""
 
     list_display = ["registration", "document_type", "version", "status", "uploaded_at"]
     list_filter = ["status", "document_type"]
     search_fields = ["registration__number"]
     raw_id_fields = ["registration", "uploaded_by", "reviewed_by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: letters are signed, rendered and revoked only through the services."""
+
     list_display = ["number", "registration", "status", "signed_by", "signed_at", "revoked_at"]
     list_filter = ["status", "year"]
     search_fields = ["number", "registration__number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.bounds import date_validator
@@ -28,10 +29,12 @@ class DocumentUploadForm(forms.Form):
         validators=[date_validator(years_back=5, years_ahead=20)],
     )
 
-    def __init__(self, *args, document_type, too_large=False, **kwargs):
+    def __init__(self, *args, document_type, too_large=False, refusal=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.document_type = document_type
         self.too_large = too_large
+        # A reason decided before the file is looked at (a rate limit): the file is not read.
+        self.refusal = refusal
         self.fields["file"].help_text = _("%(formats)s, paling besar %(limit)s MB.") % {
             "formats": document_type.format_labels,
             "limit": round(upload_limit(document_type) / (1024 * 1024), 1),
@@ -41,6 +44,11 @@ class DocumentUploadForm(forms.Form):
         self.clean_file_result = None
 
     def full_clean(self):
+        if self.refusal is not None:
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            self.add_error(None, self.refusal)
+            return
         super().full_clean()
         if self.too_large:
             self.errors.pop("file", None)

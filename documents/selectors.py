@@ -6,10 +6,14 @@ import datetime
 import hashlib
 from dataclasses import dataclass, replace
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from bp3mi.models import User
+from bp3mi.models import AuditEvent, User
 from registrations.choices import RegistrationStatus
 from registrations.models import Registration
 from registrations.selectors import registration_scope
@@ -98,11 +102,74 @@ def letter_document_types(*, registration: Registration) -> list[DocumentType]:
     ]
 
 
+# Registration statuses in which the CPMI's documents may be uploaded or replaced.
+UPLOAD_STATUSES = frozenset(
+    {
+        RegistrationStatus.DRAFT,
+        RegistrationStatus.SUBMITTED,
+        RegistrationStatus.IN_VERIFICATION,
+        RegistrationStatus.NEEDS_CORRECTION,
+    }
+)
+
+
+def upload_refusal(
+    *, registration: Registration, document_type: DocumentType, current: Document | None
+) -> ValidationError | None:
+    """Why a document of `document_type` may not be uploaded to `registration` now (its
+    current version being `current`), or None when it may. The one home of the rule: the
+    upload service enforces it and the checklist offers the upload button by it.
+
+    Uploads are open while the registration is a draft, submitted, in verification or sent
+    back for correction; an approved version is never replaced; during a correction only a
+    rejected document is replaced (a missing one may still be added); and a registration
+    holds at most UPLOAD_MAX_VERSIONS versions of a document type."""
+    if registration.status not in UPLOAD_STATUSES:
+        return ValidationError(
+            _("Dokumen tidak dapat diunggah saat pendaftaran berstatus %(status)s.")
+            % {"status": registration.get_status_display()},
+            code="status",
+        )
+    if current is None:
+        return None
+    if current.status == DocumentStatus.APPROVED:
+        return ValidationError(
+            _("Dokumen %(type)s sudah disetujui dan tidak perlu diunggah lagi.")
+            % {"type": document_type.name},
+            code="approved",
+        )
+    if current.version >= settings.UPLOAD_MAX_VERSIONS:
+        return ValidationError(
+            _(
+                "Dokumen %(type)s sudah diunggah %(count)s kali, batas untuk satu "
+                "pendaftaran. Bila masih perlu diganti, hubungi petugas BP3MI."
+            )
+            % {"type": document_type.name, "count": current.version},
+            code="too_many_versions",
+        )
+    if (
+        registration.status == RegistrationStatus.NEEDS_CORRECTION
+        and current.status != DocumentStatus.REJECTED
+    ):
+        return ValidationError(
+            _("Saat ini hanya dokumen yang ditolak yang perlu diunggah ulang."),
+            code="not_rejected",
+        )
+    return None
+
+
 @dataclass
 class ChecklistRow:
     requirement: DocumentRequirement
     document: Document | None
     history: list[Document]
+    # Whether the registration's status and this document allow an upload now (see
+    # upload_refusal); the view adds whether the user is the one who uploads.
+    can_upload: bool = False
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.document is not None and self.document.status == DocumentStatus.REJECTED
 
     @property
     def document_type(self) -> DocumentType:
@@ -128,11 +195,15 @@ def checklist(*, registration: Registration) -> list[ChecklistRow]:
     for requirement in requirements_for(registration=registration):
         versions = [d for d in documents if d.document_type_id == requirement.document_type_id]
         current = next((d for d in versions if d.is_current), None)
+        refusal = upload_refusal(
+            registration=registration, document_type=requirement.document_type, current=current
+        )
         rows.append(
             ChecklistRow(
                 requirement=requirement,
                 document=current,
                 history=[d for d in versions if not d.is_current],
+                can_upload=refusal is None,
             )
         )
     return rows
@@ -193,6 +264,43 @@ def registration_for_review(*, user: User, pk: int) -> Registration:
         .select_related("applicant__region", "destination_country", "occupation", "p3mi")
         .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("-signed_at")))
         .get(pk=pk)
+    )
+
+
+def current_letter(*, registration: Registration) -> Letter | None:
+    return registration.letters.order_by(
+        F("revoked_at").asc(nulls_first=True), "-signed_at"
+    ).first()
+
+
+def person_access_log(*, registration: Registration) -> QuerySet[AuditEvent]:
+    """Every audit event about the person behind `registration`: their applicant record, each
+    of their registrations, documents and letters, and their account; views and changes,
+    newest first. (Complaint cases join this list when the complaints app provides them.)"""
+    applicant = registration.applicant
+    registrations = list(
+        Registration.objects.filter(applicant=applicant).values_list("pk", flat=True)
+    )
+    objects = {
+        Registration: registrations,
+        Document: Document.objects.filter(registration__in=registrations).values_list(
+            "pk", flat=True
+        ),
+        Letter: Letter.objects.filter(registration__in=registrations).values_list("pk", flat=True),
+        type(applicant): [applicant.pk],
+    }
+    if applicant.user_id:
+        objects[User] = [applicant.user_id]
+    condition = Q(pk__in=[])
+    for model, ids in objects.items():
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
+        )
+    return (
+        AuditEvent.objects.filter(condition)
+        .select_related("actor", "content_type")
+        .order_by("-created_at", "-id")
     )
 
 

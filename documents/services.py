@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -29,12 +30,11 @@ from registrations.services import registration_transition
 from . import letters, signing
 from .choices import EXTENSIONS, DocumentStatus, RejectReason
 from .models import Document, DocumentType, Letter
-from .selectors import letter_document_types, letter_documents
+from .selectors import UPLOAD_STATUSES, letter_document_types, letter_documents, upload_refusal
 from .uploads import CleanFile
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_STATUSES = {RS.DRAFT, RS.SUBMITTED, RS.IN_VERIFICATION, RS.NEEDS_CORRECTION}
 REVIEW_STATUSES = {RS.SUBMITTED, RS.IN_VERIFICATION}
 
 
@@ -66,26 +66,24 @@ def document_upload(
 ) -> Document:
     """Store a checked file as the new current version of a document.
 
-    A version already approved cannot be replaced; while corrections are asked for, only a
-    rejected document can. The file is written under a random name; if the database write
+    Whether an upload is allowed now is `selectors.upload_refusal` (the checklist offers the
+    button by the same rule). The file is written under a random name; if the database write
     fails the file is removed again, so nothing half-written stays behind."""
     name = f"x.{EXTENSIONS[clean.file_format]}"
     stored = ""
     try:
         with transaction.atomic():
             locked = Registration.objects.select_for_update().get(pk=registration.pk)
-            if locked.status not in UPLOAD_STATUSES:
-                raise ValidationError(
-                    _("Dokumen tidak dapat diunggah saat pendaftaran berstatus %(status)s.")
-                    % {"status": locked.get_status_display()},
-                    code="status",
-                )
             current = (
                 Document.objects.select_for_update()
                 .filter(registration=locked, document_type=document_type, is_current=True)
                 .first()
             )
-            if current is not None and current.sha256 == clean.sha256:
+            if (
+                current is not None
+                and current.sha256 == clean.sha256
+                and locked.status in UPLOAD_STATUSES
+            ):
                 if current.status == DocumentStatus.REJECTED:
                     raise ValidationError(
                         _(
@@ -95,21 +93,11 @@ def document_upload(
                     )
                 # The same file sent twice (a double tap): nothing changes.
                 return current
-            if current is not None and current.status == DocumentStatus.APPROVED:
-                raise ValidationError(
-                    _("Dokumen %(type)s sudah disetujui dan tidak perlu diunggah lagi.")
-                    % {"type": document_type.name},
-                    code="approved",
-                )
-            if (
-                locked.status == RS.NEEDS_CORRECTION
-                and current is not None
-                and current.status != DocumentStatus.REJECTED
-            ):
-                raise ValidationError(
-                    _("Saat ini hanya dokumen yang ditolak yang perlu diunggah ulang."),
-                    code="not_rejected",
-                )
+            refusal = upload_refusal(
+                registration=locked, document_type=document_type, current=current
+            )
+            if refusal is not None:
+                raise refusal
             version = 1
             if current is not None:
                 version = current.version + 1
@@ -358,13 +346,56 @@ def _queue_letter(letter_id: int) -> None:
         logger.warning("broker unavailable (%s); letter %s waits for the sweep", exc, letter_id)
 
 
+def _check_letter_documents(*, registration: Registration, signer: User) -> None:
+    """The letter's conditions, checked with the registration's documents locked: every
+    document the letter lists has an approved current version, and the signer reviewed no
+    version of any document of this registration (current or earlier, approved or rejected,
+    also a review later overwritten: the audit trail keeps every one)."""
+    documents = list(
+        Document.objects.select_for_update(of=("self",))
+        .filter(registration=registration)
+        .order_by("pk")
+    )
+    approved = {
+        d.document_type_id
+        for d in documents
+        if d.is_current and d.status == DocumentStatus.APPROVED
+    }
+    missing = [
+        t.name for t in letter_document_types(registration=registration) if t.pk not in approved
+    ]
+    if missing:
+        raise ValidationError(
+            _("Surat belum dapat ditandatangani: dokumen berikut belum disetujui: %(types)s.")
+            % {"types": ", ".join(missing)},
+            code="not_approved",
+        )
+    reviewed = any(d.reviewed_by_id == signer.pk for d in documents) or (
+        AuditEvent.objects.filter(
+            actor=signer,
+            action=AuditEvent.Action.STATUS,
+            content_type=ContentType.objects.get_for_model(Document),
+            object_id__in=[str(d.pk) for d in documents],
+        ).exists()
+    )
+    if reviewed:
+        raise ValidationError(
+            _(
+                "Anda memeriksa dokumen pendaftaran ini, jadi tidak boleh menandatangani "
+                "suratnya (prinsip empat mata). Minta penandatangan lain."
+            ),
+            code="four_eyes",
+        )
+
+
 def letter_sign(
     *, registration: Registration, by: User, request: HttpRequest | None = None
 ) -> Letter:
     """Sign the verification letter of a Verified registration: take the next number of the
     year's sequence inside this transaction and queue the render after commit. Four eyes:
-    an officer who approved any of its documents may not sign. Signing twice returns the
-    letter already signed."""
+    inside the transaction, with the documents locked, every document the letter lists must
+    be approved and the signer must have reviewed no version of any of them. Signing twice
+    returns the letter already signed."""
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         existing = Letter.objects.filter(registration=locked, revoked_at__isnull=True).first()
@@ -375,19 +406,7 @@ def letter_sign(
                 _("Surat hanya dapat ditandatangani untuk pendaftaran yang terverifikasi."),
                 code="status",
             )
-        reviewers = set(
-            Document.objects.filter(registration=locked, is_current=True).values_list(
-                "reviewed_by_id", flat=True
-            )
-        )
-        if by.pk in reviewers:
-            raise ValidationError(
-                _(
-                    "Anda memeriksa dokumen pendaftaran ini, jadi tidak boleh menandatangani "
-                    "suratnya (prinsip empat mata). Minta penandatangan lain."
-                ),
-                code="four_eyes",
-            )
+        _check_letter_documents(registration=locked, signer=by)
         now = timezone.now()
         day = timezone.localtime(now).date()
         serial = sequence_next(name="letter", year=day.year)

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .models import Letter
 from .notifications import letter_ready_notify, registration_verified_notify
+from .retention import retention_sweep
 from .services import letter_generate, letter_sweep
 
 
@@ -28,6 +29,12 @@ def letter_generate_task(letter_id: int) -> str:
 def letter_sweep_task() -> int:
     """Re-queue letters stuck in PENDING or RUNNING (lost message, killed worker)."""
     return len(letter_sweep())
+
+
+@shared_task(name="documents.tasks.retention_sweep", ignore_result=True)
+def retention_sweep_task() -> int:
+    """Anonymise drafts past RETENTION_DRAFT_DAYS without activity (safe to run twice)."""
+    return retention_sweep()
 
 
 @shared_task(

@@ -1,9 +1,15 @@
 """Checks an uploaded file by its content, never by its name or the browser's claim.
 
-PDF, JPEG and PNG are the only formats. A PDF must parse and not be encrypted; it is stored
-as sent. An image must decode; it is re-encoded without its metadata (EXIF, GPS) and scaled
-down when larger than a document needs. Everything else is refused with a reason in Bahasa
-Indonesia."""
+PDF, JPEG and PNG are the only formats. A PDF must parse, not be encrypted and carry no
+active content (scripts, actions that run by themselves, program launches, attached files);
+it is then stored as sent. An image must decode within a memory budget; it is re-encoded
+without its metadata (EXIF, GPS) and scaled down when larger than a document needs.
+Everything else is refused with a reason in Bahasa Indonesia.
+
+A PDF with active content is refused rather than rewritten without it: a scan or a photo of
+a document never needs scripts or attachments, so such a file is either hostile or the wrong
+file; and what officers review and what the person sent stay byte for byte the same file
+(its SHA-256 is the one the person's own copy has)."""
 
 from __future__ import annotations
 
@@ -20,13 +26,12 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from .choices import FileFormat
 
 # A photo of an A4 page is readable at this size; larger ones are scaled down.
 MAX_IMAGE_SIDE = 2400
-# Refuse decompression bombs long before they fill the memory.
-MAX_IMAGE_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,61 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
+# Keys and action types that make a PDF reader run something or hand over a file.
+_SCRIPT_KEYS = {"/JS", "/JavaScript", "/AA", "/XFA"}
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/GoToE",
+    "/RichMediaExecute",
+    "/Rendition",
+    "/Sound",
+    "/Movie",
+}
+_ATTACHMENT_KEYS = {"/EmbeddedFiles", "/EmbeddedFile", "/EF"}
+_ATTACHMENT_TYPES = {"/FileAttachment", "/RichMedia", "/Filespec"}
+# A document scan has a few hundred objects; a file past this is refused as unreadable.
+_MAX_PDF_OBJECTS = 200_000
+
+
+def pdf_active_content(reader: PdfReader) -> str | None:
+    """'script' or 'attachment' when anything reachable from the PDF's trailer would run
+    code, launch a program or carry an embedded file; None for a plain document. Names are
+    compared after pypdf decoded them, so `/J#61vaScript` is `/JavaScript` here too."""
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        visited += 1
+        if visited > _MAX_PDF_OBJECTS:
+            raise PdfReadError("too many objects")
+        if isinstance(node, DictionaryObject):
+            keys = set(node.keys())
+            if keys & _ATTACHMENT_KEYS:
+                return "attachment"
+            kinds = {str(node.get(k)) for k in ("/Type", "/Subtype") if k in node}
+            if kinds & _ATTACHMENT_TYPES:
+                return "attachment"
+            if keys & _SCRIPT_KEYS:
+                return "script"
+            action = node.get("/S")
+            if isinstance(action, NameObject) and action in _ACTIVE_ACTIONS:
+                return "script"
+            stack.extend(v for k, v in node.items() if k != "/Parent")
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return None
+
+
 def _check_pdf(content: bytes) -> None:
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
@@ -119,6 +179,7 @@ def _check_pdf(content: bytes) -> None:
         if len(reader.pages) == 0:
             raise PdfReadError("no pages")
         reader.pages[0].mediabox  # noqa: B018 - touching the first page parses it
+        active = pdf_active_content(reader)
     except ValidationError:
         raise
     except Exception as exc:  # pypdf raises many kinds on a broken file
@@ -126,6 +187,74 @@ def _check_pdf(content: bytes) -> None:
             _("PDF ini rusak atau tidak dapat dibaca. Simpan ulang lalu unggah kembali."),
             code="broken_pdf",
         ) from exc
+    if active == "attachment":
+        raise ValidationError(
+            _(
+                "PDF ini berisi berkas lampiran di dalamnya, yang dapat membahayakan komputer "
+                "petugas. Unggah PDF dokumennya saja, tanpa lampiran (misalnya pindai ulang "
+                "atau cetak ulang sebagai PDF)."
+            ),
+            code="pdf_attachment",
+        )
+    if active == "script":
+        raise ValidationError(
+            _(
+                "PDF ini berisi skrip atau perintah yang berjalan sendiri saat dibuka "
+                "(JavaScript, menjalankan program), yang dapat membahayakan komputer petugas. "
+                "Pindai ulang dokumen atau cetak ulang sebagai PDF biasa, lalu unggah kembali."
+            ),
+            code="pdf_active_content",
+        )
+
+
+# Bytes per pixel of the decoded image in Pillow's memory (RGB is stored as four bytes).
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 4, "PA": 4, "RGB": 4, "RGBA": 4, "CMYK": 4}
+
+
+def _too_many_pixels(width: int, height: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "Resolusi gambar terlalu besar (%(width)s × %(height)s piksel). Foto dokumen "
+            "cukup %(limit)s megapiksel: kecilkan foto atau ambil ulang dengan resolusi lebih "
+            "rendah, lalu unggah kembali."
+        )
+        % {
+            "width": width,
+            "height": height,
+            "limit": settings.UPLOAD_IMAGE_MAX_PIXELS // 1_000_000,
+        },
+        code="too_many_pixels",
+    )
+
+
+def open_image_within_budget(content: bytes, file_format: str) -> Image.Image:
+    """Open an image and decide, from its header alone, whether decoding it fits the memory
+    budget: at most UPLOAD_IMAGE_MAX_PIXELS pixels, and at most UPLOAD_IMAGE_DECODE_MAX_BYTES
+    once decoded. A JPEG is decoded at a reduced scale (1/2, 1/4 or 1/8, chosen by `draft`)
+    no smaller than the size it is stored at, so a 24 Mpx photo costs a quarter of its full
+    size; a PNG has no such shortcut and must fit the budget whole."""
+    image = Image.open(io.BytesIO(content))
+    width, height = image.size
+    if width * height > settings.UPLOAD_IMAGE_MAX_PIXELS:
+        image.close()
+        raise _too_many_pixels(width, height)
+    if file_format == FileFormat.JPEG:
+        # The size the stored image will have; draft keeps the decoded one at least as big.
+        scale = min(1.0, MAX_IMAGE_SIDE / max(width, height))
+        target = (max(1, int(width * scale)), max(1, int(height * scale)))
+        image.draft("RGB" if image.mode == "RGB" else None, target)
+    decoded = image.size[0] * image.size[1] * _BYTES_PER_PIXEL.get(image.mode, 8)
+    if decoded > settings.UPLOAD_IMAGE_DECODE_MAX_BYTES:
+        image.close()
+        raise ValidationError(
+            _(
+                "Gambar %(format)s ini terlalu besar untuk diproses (%(width)s × %(height)s "
+                "piksel). Simpan sebagai JPEG atau kecilkan ukurannya, lalu unggah kembali."
+            )
+            % {"format": image.format or "", "width": width, "height": height},
+            code="too_large_to_decode",
+        )
+    return image
 
 
 def _reencode_image(content: bytes, file_format: str) -> bytes:
@@ -135,18 +264,14 @@ def _reencode_image(content: bytes, file_format: str) -> bytes:
     )
     try:
         with Image.open(io.BytesIO(content)) as probe:
-            if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("Resolusi gambar terlalu besar. Kecilkan foto lalu unggah kembali."),
-                    code="too_many_pixels",
-                )
             probe.verify()
-        with Image.open(io.BytesIO(content)) as image:
+        with open_image_within_budget(content, file_format) as image:
             image.load()
-            # Keep the orientation the camera meant, then drop every metadata block.
-            image = ImageOps.exif_transpose(image)
+            # Scale down first, then turn as the camera meant: the turn copies the pixels.
             if max(image.size) > MAX_IMAGE_SIDE:
                 image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+            # Keep the orientation the camera meant, then drop every metadata block.
+            image = ImageOps.exif_transpose(image)
             out = io.BytesIO()
             if file_format == FileFormat.JPEG:
                 if image.mode not in {"RGB", "L"}:
@@ -159,13 +284,15 @@ def _reencode_image(content: bytes, file_format: str) -> bytes:
             return out.getvalue()
     except ValidationError:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            _(
+                "Gambar ini mengembang menjadi jauh lebih besar daripada ukuran berkasnya "
+                "(bom dekompresi) dan tidak diterima. Ambil foto ulang lalu unggah kembali."
+            ),
+            code="decompression_bomb",
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise broken from exc
 
 

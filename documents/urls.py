@@ -38,5 +38,10 @@ urlpatterns = [
         views.LetterRevokeView.as_view(),
         name="letter_revoke",
     ),
-    path("verifikasi/<str:token>/", views.LetterCheckView.as_view(), name="letter_check"),
+    path(
+        "petugas/pendaftaran/<int:pk>/akses/",
+        views.PersonAccessLogView.as_view(),
+        name="access_log",
+    ),
+    path("verifikasi/<slug:token>/", views.LetterCheckView.as_view(), name="letter_check"),
 ]

@@ -2,10 +2,12 @@
 queue, review and signing (/petugas/verifikasi/...), and the public letter check
 (/verifikasi/<token>/)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -15,9 +17,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from bp3mi import ratelimits
 from bp3mi.models import AuditEvent
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
-from bp3mi.services import audit_record
+from bp3mi.ratelimit import hit
+from bp3mi.services import audit_record, client_ip
+from registrations.choices import RegistrationStatus
+from registrations.selectors import registration_scope
 
 from . import selectors, services
 from .choices import FileFormat
@@ -58,7 +64,10 @@ class ChecklistView(ScopedAnyPermissionMixin, DetailView):
             rows=rows,
             is_owner=is_owner,
             is_walk_in=registration.applicant.user_id is None,
-            can_upload=may_upload and registration.status in services.UPLOAD_STATUSES,
+            # Who uploads here (the CPMI, or a desk officer for a walk-in); each row says
+            # whether its upload is open (selectors.upload_refusal).
+            can_upload=may_upload,
+            needs_correction=registration.status == RegistrationStatus.NEEDS_CORRECTION,
             **selectors.letters_context(user=self.request.user, registration=registration),
             **kwargs,
         )
@@ -93,10 +102,38 @@ class DocumentUploadView(ScopedAnyPermissionMixin, SingleObjectMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        try:
+            # Parsed here, before the CSRF check reads the token from it: a body Django's
+            # parser refuses (a part header over 1 KB, as a 1,000-character file name makes)
+            # is answered with the form and the reason, not a bare 400. Nothing is written.
+            request.POST  # noqa: B018
+        except MultiPartParserError:
+            self.setup_objects()
+            self.refusal = ValidationError(
+                _(
+                    "Berkas tidak dapat diterima: namanya terlalu panjang. Ganti nama berkas "
+                    "dengan nama pendek (misalnya ktp.pdf), lalu unggah kembali."
+                ),
+                code="unreadable_upload",
+            )
+            response = self.form_invalid(self.get_form())
+            response.status_code = 400
+            return response
         return csrf_protect(self._post)(request, *args, **kwargs)
 
     def _post(self, request, *args, **kwargs):
         self.setup_objects()
+        if ratelimits.limited(request, "upload", key="user"):
+            self.refusal = ValidationError(
+                _(
+                    "Terlalu banyak unggahan dari akun ini dalam waktu singkat. Tunggu sekitar "
+                    "satu jam, lalu unggah kembali."
+                ),
+                code="rate_limited",
+            )
+            response = self.form_invalid(self.get_form())
+            response.status_code = 429
+            return response
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -104,6 +141,7 @@ class DocumentUploadView(ScopedAnyPermissionMixin, SingleObjectMixin, FormView):
             **super().get_form_kwargs(),
             "document_type": self.document_type,
             "too_large": getattr(self.request, "upload_too_large", False),
+            "refusal": getattr(self, "refusal", None),
         }
 
     def get_context_data(self, **kwargs):
@@ -250,7 +288,7 @@ class ReviewView(ScopedPermissionMixin, DetailView):
             rows=rows,
             applicant=registration.applicant,
             **selectors.letters_context(user=self.request.user, registration=registration),
-            has_rejected=any(r.state == "ditolak" for r in rows),
+            has_rejected=any(r.is_rejected for r in rows),
             **kwargs,
         )
 
@@ -363,7 +401,15 @@ class LetterSignView(ScopedPermissionMixin, DetailView):
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return redirect("documents:sign", pk=registration.pk)
-        messages.success(request, _("Surat ditandatangani; PDF sedang dibuat."))
+        # The render job is sent after commit and may wait for the broker (the sweep sends
+        # it once the broker is back): say what holds in both cases.
+        messages.success(
+            request,
+            _(
+                "Surat ditandatangani. PDF-nya akan dibuat sebentar lagi secara otomatis; "
+                "muat ulang halaman ini nanti untuk mengunduhnya."
+            ),
+        )
         return redirect("documents:sign", pk=registration.pk)
 
 
@@ -413,14 +459,59 @@ class LetterRevokeView(ScopedPermissionMixin, SingleObjectMixin, FormView):
         return redirect("documents:sign", pk=self.object.registration_id)
 
 
+class PersonAccessLogView(ScopedPermissionMixin, SingleObjectMixin, ListView):
+    """Who looked at or changed this person's data, when and from where: every audit event
+    about their applicant record, registrations, documents, letters and account (UU 27/2022
+    record of processing). Opening it is itself recorded."""
+
+    permission_required = ("bp3mi.view_auditevent", "registrations.view_registration")
+    selector = registration_scope
+    template_name = "documents/person_access_log.html"
+    paginate_by = 100
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(queryset=self.get_queryset().select_related("applicant"))
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            obj=self.object.applicant,
+            message=_("Log akses dibuka"),
+            request=request,
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "object", None) is None:
+            return super().get_queryset()
+        return selectors.person_access_log(registration=self.object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(registration=self.object, **kwargs)
+
+
 # --- Public -----------------------------------------------------------------------------------
 
 
 class LetterCheckView(TemplateView):
     """The page a letter's QR code opens: number, date, valid or revoked, the masked name and
-    the PDF's SHA-256. Nothing more."""
+    the PDF's SHA-256. Nothing more. Each client address may check LETTER_CHECK_LIMIT
+    tokens per LETTER_CHECK_WINDOW seconds, so tokens cannot be found by guessing."""
 
     template_name = "letters/letter_check.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        window = settings.LETTER_CHECK_WINDOW
+        address = client_ip(request) or "unknown"
+        if hit(scope="letter-check", key=address, window=window) > settings.LETTER_CHECK_LIMIT:
+            response = render(
+                request,
+                "letters/letter_check_limited.html",
+                {"minutes": max(1, window // 60)},
+                status=429,
+            )
+            response["Retry-After"] = str(window)
+            return response
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         letter = get_object_or_404(

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from bp3mi.admin import ReadOnlyAdminMixin
 from bp3mi.pagination import bounded_count
 
 from .models import (
@@ -15,19 +16,19 @@ from .models import (
 )
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Milestone
     extra = 0
     raw_id_fields = ["recorded_by"]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChange
     extra = 0
     raw_id_fields = ["changed_by"]
 
 
-class DuplicateNikAttemptInline(admin.TabularInline):
+class DuplicateNikAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DuplicateNikAttempt
     extra = 0
     raw_id_fields = ["attempted_by"]
@@ -66,7 +67,10 @@ class FastSearchMixin:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(FastSearchMixin, admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdminMixin, FastSearchMixin, admin.ModelAdmin):
+    """Read-only with its history: status, number and flags change only through the
+    services, which keep the rules and write the audit trail."""
+
     list_display = [
         "number",
         "applicant",
@@ -92,7 +96,7 @@ class RegistrationAdmin(FastSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(FastSearchMixin, admin.ModelAdmin):
+class ApplicantAdmin(ReadOnlyAdminMixin, FastSearchMixin, admin.ModelAdmin):
     list_display = ["full_name", "sex", "birth_date", "region"]
     list_filter = ["sex", "region"]
     search_fields = ["full_name", "nik"]

@@ -59,7 +59,7 @@ class LongSelect(forms.Select):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (key, mark_safe(" selected") if key in chosen else "", label)  # noqa: S308 - a constant
+                (key, mark_safe(" selected") if key in chosen else "", label)  # noqa: S308  # nosec B308 - a constant
                 for key, label in (
                     ("" if v is None else str(v), label) for v, label in self.choices
                 )

@@ -110,6 +110,9 @@ class Applicant(models.Model):
         _("hubungan"), max_length=12, choices=FamilyRelation.choices, blank=True
     )
     family_phone = models.CharField(_("nomor HP keluarga"), max_length=20, blank=True)
+    # Set when the retention period of an abandoned draft has passed and the person's
+    # identity and contacts were replaced (UU 27/2022); the row stays for the statistics.
+    anonymised_at = models.DateTimeField(_("dianonimkan pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 

@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from bp3mi.models import Country, Region, User
+from complaints.models import Case, ComplaintCategory
+from complaints.services import tracking_code_hash
 from registrations.choices import RegistrationStatus, Scheme, Sex
 from registrations.models import Applicant, Occupation, Registration
 from registrations.nik import build_nik
@@ -113,3 +115,36 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
         yes_declaration=factory.LazyFunction(timezone.now),
         no_declaration=None,
     )
+
+
+def complaint_category(code: str = "hilang-kontak"):
+    """A complaint category loaded by the complaints data migration (lost contact by
+    default; 'kekerasan-majikan', 'tppo', 'meninggal-dunia' are sensitive)."""
+    return ComplaintCategory.objects.get(code=code)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A complaint case written directly (for lists and scoping); tests of filing go
+    through `complaints.services.case_file`. Its tracking code is CASE_TRACKING_CODE."""
+
+    class Meta:
+        model = Case
+
+    number = factory.Sequence(lambda n: f"ADU-2026-{90000 + n:05d}")
+    tracking_code_hash = factory.LazyAttribute(
+        lambda o: tracking_code_hash(number=o.number, code=CASE_TRACKING_CODE)
+    )
+    category = factory.LazyFunction(complaint_category)
+    sensitive = factory.LazyAttribute(lambda o: o.category.sensitive)
+    complainant_kind = "family"
+    complainant_relation = "Ibu"
+    complainant_name = factory.Faker("name", locale="id_ID")
+    complainant_phone = "+6281234567890"
+    worker_name = factory.Faker("name", locale="id_ID")
+    destination_country = factory.LazyFunction(lambda: country("MY"))
+    description = "Sudah tiga bulan tidak ada kabar dari anak saya di Malaysia."
+    consent = True
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=5))
+
+
+CASE_TRACKING_CODE = "ABCDE23456"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -19,24 +21,68 @@ def signup_data(**overrides):
     return data
 
 
+def activation_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/akun/aktifkan/\S+/)", message.body).group(1)
+
+
 @pytest.mark.django_db
-def test_signup_creates_a_cpmi_account_and_signs_in(client):
-    response = client.post(reverse("signup"), signup_data())
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+def test_signup_creates_an_inactive_cpmi_account_activated_from_the_mailed_link(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signup"), signup_data())
+    assert response.status_code == 302 and response["Location"] == reverse("signup_sent")
     user = User.objects.get()
-    assert user.email == "nurhayati@contoh.test"
+    assert user.email == "nurhayati@contoh.test" and not user.is_active
     assert user.phone == "+6281234567890"
     assert list(user.groups.values_list("name", flat=True)) == [roles.CPMI]
     assert AuditEvent.objects.filter(actor=user, action="signup").exists()
+    assert "_auth_user_id" not in client.session
+    assert mail.outbox[0].to == [user.email]
+    link = activation_path(mail.outbox[0])
+    # Opening the link (a mail scanner does) activates nothing; the button does.
+    assert "Aktifkan akun" in client.get(link).content.decode()
+    user.refresh_from_db()
+    assert not user.is_active
+    response = client.post(link)
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    user.refresh_from_db()
+    assert user.is_active
     assert client.get(reverse("dashboard")).status_code == 200
+    # The link works once.
+    client.logout()
+    assert client.post(link).status_code == 400
 
 
 @pytest.mark.django_db
-def test_signup_refuses_a_registered_email_in_indonesian(client, cpmi_user):
-    response = client.post(reverse("signup"), signup_data(email=cpmi_user.email.upper()))
-    assert response.status_code == 200
-    assert "sudah terdaftar" in response.content.decode()
-    assert User.objects.count() == 1
+def test_signup_answers_alike_for_a_registered_address_and_mails_its_owner(
+    client, verifikator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post(reverse("signup"), signup_data(email="baru@contoh.test"))
+        taken = client.post(reverse("signup"), signup_data(email=verifikator.email.upper()))
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"])
+    # The same page, but for the per-response tokens (CSRF, CSP nonce).
+    pages = [
+        re.sub(
+            r'(value|nonce|content)="[A-Za-z0-9+/=_-]{20,}"', "", client.get(url).content.decode()
+        )
+        for url in (new["Location"], taken["Location"])
+    ]
+    assert pages[0] == pages[1]
+    assert User.objects.filter(email__iexact=verifikator.email).count() == 1
+    verifikator.refresh_from_db()
+    assert verifikator.full_name != "Wa Ode Nurhayati"
+    to_owner = [m for m in mail.outbox if m.to == [verifikator.email]]
+    assert len(to_owner) == 1
+    assert "sudah memiliki akun" in to_owner[0].body
+    assert "/akun/kata-sandi/atur-ulang/" in to_owner[0].body
+
+
+@pytest.mark.django_db
+def test_signup_keeps_the_passwords_out_of_error_reports(client):
+    response = client.post(reverse("signup"), signup_data())
+    assert set(response.wsgi_request.sensitive_post_parameters) == {"password1", "password2"}
 
 
 @pytest.mark.django_db
@@ -92,3 +138,20 @@ def test_password_change_requires_login(client, cpmi_user):
     assert client.get(reverse("password_change")).status_code == 302
     client.force_login(cpmi_user)
     assert client.get(reverse("password_change")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_signups_from_one_address_are_rate_limited(client, settings):
+    settings.RATELIMIT_RATES = {**settings.RATELIMIT_RATES, "signup": "2/h"}
+    for i in range(2):
+        client.post(reverse("signup"), signup_data(email=f"orang{i}@contoh.test"))
+        client.logout()
+    response = client.post(reverse("signup"), signup_data(email="orang9@contoh.test"))
+    assert response.status_code == 429
+    assert "Terlalu banyak pendaftaran akun dari jaringan ini" in response.content.decode()
+    assert not User.objects.filter(email="orang9@contoh.test").exists()
+    # Another address is not held back.
+    other = client.post(
+        reverse("signup"), signup_data(email="orang8@contoh.test"), REMOTE_ADDR="10.1.2.3"
+    )
+    assert other.status_code != 429

@@ -1,11 +1,14 @@
 """The apps form layers, and imports run downwards only: a lower app never imports a higher
 one (nor a peer on its own level), whether at the top of a module or inside a function.
 
-    bp3mi < stakeholders < registrations < documents, complaints < statistics < demo
+    bp3mi < stakeholders < registrations < documents < complaints < statistics < demo
+
+Complaints reuse the documents' upload checks, so they sit above documents. A lower page that
+shows a higher app's figures does so through a template tag library the higher app registers
+(STYLE.md): loading such a library from a template is allowed, importing the app is not.
 """
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
@@ -17,9 +20,12 @@ LAYERS = {
     "stakeholders": 1,
     "registrations": 2,
     "documents": 3,
-    "complaints": 3,
-    "statistics": 4,
-    "demo": 5,
+    "complaints": 4,
+    "statistics": 5,
+    # The statistics app's package (a package named `statistics` would shadow the standard
+    # module); its templates live under templates/statistics/.
+    "reports": 5,
+    "demo": 6,
 }
 APPS = [app for app in LAYERS if (ROOT / app).is_dir()]
 
@@ -57,23 +63,3 @@ def test_the_checker_sees_imports_at_any_depth():
 @pytest.mark.parametrize("app", APPS)
 def test_no_app_imports_a_higher_or_peer_app(app):
     assert upward_imports(app) == []
-
-
-TAG_LIBRARIES = {
-    path.stem: app
-    for app in APPS
-    for path in (ROOT / app).glob("templatetags/*.py")
-    if path.stem != "__init__"
-}
-
-
-@pytest.mark.parametrize("app", [app for app in APPS if (ROOT / "templates" / app).is_dir()])
-def test_no_app_template_loads_a_higher_apps_tags(app):
-    problems = []
-    for path in sorted((ROOT / "templates" / app).rglob("*.html")):
-        for libraries in re.findall(r"{%\s*load\s+([^%]+?)\s*%}", path.read_text("utf-8")):
-            for library in libraries.split():
-                owner = TAG_LIBRARIES.get(library)
-                if owner and owner != app and LAYERS[owner] >= LAYERS[app]:
-                    problems.append(f"{path.relative_to(ROOT)} loads {library}")
-    assert problems == []

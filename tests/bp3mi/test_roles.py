@@ -1,25 +1,72 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from bp3mi import roles
 
 
+def held_by_group() -> dict[str, set[str]]:
+    return {
+        g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()}
+        for g in Group.objects.prefetch_related("permissions__content_type")
+    }
+
+
+def every_permission() -> set[str]:
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
+
+
 @pytest.mark.django_db
-def test_every_role_exists_as_a_group_with_its_permissions():
-    groups = {g.name: g for g in Group.objects.prefetch_related("permissions__content_type")}
-    assert set(roles.ROLES) <= set(groups)
-    for role, wanted in roles.ROLE_PERMISSIONS.items():
-        held = {f"{p.content_type.app_label}.{p.codename}" for p in groups[role].permissions.all()}
-        if wanted == ["*"]:
-            assert "bp3mi.view_auditevent" in held and "bp3mi.change_user" in held
-        else:
-            existing = [
-                name
-                for name in wanted
-                if name.split(".")[0] in {"bp3mi", "registrations", "stakeholders"}
-            ]
-            assert set(existing) <= held, role
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_each_role_holds_exactly_what_the_mapping_says(role):
+    """After the migrations, every app included: no permission more, none less."""
+    held = held_by_group()[role]
+    if role == roles.ADMIN:
+        assert held == every_permission() - roles.CPMI_PERMISSIONS
+    else:
+        assert held == roles.role_permissions(role)
+
+
+@pytest.mark.django_db
+def test_the_mapping_covers_every_app_with_permissions_roles_use():
+    apps_named = {
+        name.split(".")[0] for role in roles.ROLES for name in roles.role_permissions(role)
+    }
+    assert apps_named == {"bp3mi", "registrations", "stakeholders", "documents"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_permission_in_the_mapping_stops_the_sync(monkeypatch):
+    monkeypatch.setitem(
+        roles.APP_PERMISSIONS, "documents", {roles.KEPALA: ["view_document", "fly_document"]}
+    )
+    with pytest.raises(ImproperlyConfigured, match="documents.fly_document"):
+        roles.sync_roles(django_apps)
+
+
+@pytest.mark.django_db
+def test_a_permission_taken_out_of_the_mapping_is_taken_from_the_group(monkeypatch):
+    kepala = Group.objects.get(name=roles.KEPALA)
+    stray = Permission.objects.get(codename="delete_registration")
+    kepala.permissions.add(stray)
+    monkeypatch.setitem(roles.APP_PERMISSIONS, "documents", {roles.KEPALA: ["view_document"]})
+    roles.sync_roles(django_apps)
+    held = held_by_group()[roles.KEPALA]
+    assert "registrations.delete_registration" not in held
+    assert "documents.sign_letter" not in held
+    assert "documents.view_document" in held
+
+
+@pytest.mark.django_db
+def test_least_privilege_for_complaint_officers_and_admins(petugas_pengaduan, admin_user):
+    assert not petugas_pengaduan.has_perm("registrations.view_registration")
+    assert not admin_user.has_perm("registrations.register_self")
+    assert admin_user.has_perm("documents.sign_letter")
 
 
 @pytest.mark.django_db

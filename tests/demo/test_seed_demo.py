@@ -101,3 +101,38 @@ def test_a_large_seed_builds_the_indexes_again_after_the_load(monkeypatch):
     assert Registration.objects.count() == 30
     assert index_names() == before
     assert "registration_submitted_id" in before["registrations_registration"]
+
+
+@pytest.mark.django_db
+def test_seeded_complaints_are_spread_valid_and_not_duplicated():
+    from complaints.choices import CaseStatus
+    from complaints.models import Case
+    from complaints.services import case_track
+    from demo.complaints import DEMO_TRACKING_CODE
+
+    call_command("seed_demo", complaints=300, verbosity=0)
+    call_command("seed_demo", complaints=300, verbosity=0)
+    assert Case.objects.count() == 300
+    assert Case.objects.values("category").distinct().count() >= 10
+    assert Case.objects.values("destination_country").distinct().count() >= 6
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert (
+        Case.objects.filter(procedural=False).count() > Case.objects.filter(procedural=True).count()
+    )
+    assert Case.objects.filter(sensitive=True).exists()
+    numbers = list(Case.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    some = Case.objects.order_by("?").first()
+    assert case_track(number=some.number, code=DEMO_TRACKING_CODE) == some
+    assert some.events.filter(kind="filed").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_officers_have_a_nip_for_their_letters_and_the_cpmi_none():
+    from demo.management.commands.seed_demo import DEMO_DOMAIN
+
+    call_command("seed_demo", verbosity=0)
+    kepala = User.objects.get(email=f"kepala@{DEMO_DOMAIN}")
+    assert len(kepala.nip) == 18 and kepala.nip.isdigit()
+    kepala.full_clean()
+    assert User.objects.get(email=f"cpmi@{DEMO_DOMAIN}").nip == ""

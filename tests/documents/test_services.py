@@ -1,7 +1,9 @@
 import hashlib
 import io
+import os
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -25,7 +27,12 @@ from documents.services import (
 )
 from registrations.choices import RegistrationStatus as RS
 
-from .helpers import clean_pdf, registration_with_documents, verified_registration
+from .helpers import (
+    approve_all,
+    clean_pdf,
+    registration_with_documents,
+    verified_registration,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +143,60 @@ def test_the_verifying_officer_cannot_sign_four_eyes(verifikator, make_user):
     assert not Letter.objects.exists()
 
 
+def test_an_officer_who_rejected_an_earlier_version_cannot_sign(
+    verifikator, make_user, cpmi_user, django_capture_on_commit_callbacks
+):
+    from bp3mi import roles
+
+    admin = make_user(roles.ADMIN, is_staff=True)
+    registration = registration_with_documents(user=cpmi_user)
+    ktp = current(registration, "ktp")
+    document_reject(
+        document=ktp, by=admin, revision=ktp.revision, reason="tidak_terbaca", note="Foto KTP buram"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        registration_request_correction(registration=registration, by=admin)
+    document_upload(
+        registration=registration, document_type=ktp.document_type, clean=clean_pdf(2), by=cpmi_user
+    )
+    registration = approve_all(registration, verifikator)
+    assert registration.status == RS.VERIFIED
+    # Every current version was reviewed by someone else; version 1 was the admin's.
+    assert not Document.objects.filter(
+        registration=registration, is_current=True, reviewed_by=admin
+    )
+    with pytest.raises(ValidationError, match="empat mata"):
+        letter_sign(registration=registration, by=admin)
+    assert not Letter.objects.exists()
+
+
+def test_a_review_overwritten_later_still_bars_its_officer_from_signing(
+    verifikator, kepala, django_capture_on_commit_callbacks
+):
+    registration = registration_with_documents()
+    ktp = current(registration, "ktp")
+    # The Kepala rejected the KTP, then a verifikator approved the same version.
+    ktp = document_reject(
+        document=ktp, by=kepala, revision=ktp.revision, reason="tidak_terbaca", note="Buram"
+    )
+    Document.objects.filter(pk=ktp.pk).update(status="menunggu")
+    registration = approve_all(registration, verifikator)
+    assert current(registration, "ktp").reviewed_by == verifikator
+    with pytest.raises(ValidationError, match="empat mata"):
+        letter_sign(registration=registration, by=kepala)
+
+
+def test_signing_rechecks_that_every_listed_document_is_approved(verifikator, kepala):
+    registration = verified_registration(verifikator=verifikator)
+    # The status says Verified, but a listed document is no longer approved.
+    Document.objects.filter(
+        registration=registration, document_type__code="skck", is_current=True
+    ).update(status="menunggu")
+    with pytest.raises(ValidationError, match="belum disetujui: SKCK"):
+        letter_sign(registration=registration, by=kepala)
+    assert not Letter.objects.exists()
+
+
 def test_signing_takes_consecutive_numbers_and_signing_twice_gives_one_letter(
     verifikator, kepala, django_capture_on_commit_callbacks
 ):
@@ -185,17 +246,72 @@ def test_generated_pdf_holds_number_name_documents_and_the_qr_url(signed_letter,
     assert f"{settings.SITE_URL}/verifikasi/{letter.token}/" in text.replace(" ", "")
 
 
-def test_qr_code_payload_is_the_public_verification_url(signed_letter, settings):
-    import segno
+def qr_matrix_from_svg_data_uri(data_uri: str) -> list[list[bool]]:
+    """Read the modules back from the SVG segno drew: one path of horizontal strokes, each
+    `h n` a run of n dark modules on the row the pen is on."""
+    from urllib.parse import unquote
 
+    svg = unquote(data_uri.split(",", 1)[1])
+    size = int(re.search(r"width='(\d+)'", svg).group(1))
+    scale = int(re.search(r"scale\((\d+)\)", svg).group(1))
+    path = re.search(r" d='([^']+)'", svg).group(1)
+    n = size // scale
+    matrix = [[False] * n for _ in range(n)]
+    x = y = 0.0
+    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?:\s(-?[\d.]+))?", path):
+        if command == "M":
+            x, y = float(a), float(b)
+        elif command == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            for column in range(int(x), int(x + float(a))):
+                matrix[int(y)][column] = True
+            x += float(a)
+    return matrix
+
+
+def decode_qr(matrix: list[list[bool]]) -> str:
+    """Decode with zbar (Debian's zbar-tools) from a PNG drawn from the matrix."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from PIL import Image
+
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail("zbarimg is missing in CI: .ci/run installs zbar-tools")
+        pytest.skip("zbarimg is not installed (apt-get install zbar-tools)")
+    n, module = len(matrix), 8
+    image = Image.new("L", (n * module, n * module), 255)
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            if dark:
+                image.paste(
+                    0, (column * module, row * module, (column + 1) * module, (row + 1) * module)
+                )
+    with tempfile.NamedTemporaryFile(suffix=".png") as png:
+        image.save(png.name)
+        result = subprocess.run(
+            [zbarimg, "--quiet", "--raw", png.name], capture_output=True, text=True, check=True
+        )
+    return result.stdout.strip()
+
+
+def test_the_qr_code_on_the_letter_decodes_to_the_public_verification_url(signed_letter, settings):
     url = letters.verification_url(signed_letter.token)
     assert url == f"{settings.SITE_URL}/verifikasi/{signed_letter.token}/"
-    assert segno.make(url, error="m").svg_data_uri(scale=4, border=2) == letters.qr_data_uri(url)
     html = letters.letter_html(signed_letter, [])
-    assert letters.qr_data_uri(url) in html
-    qr = segno.make(url, error="m")
-    assert qr.designator.endswith("-M")
+    data_uri = re.search(r'src="(data:image/svg\+xml[^"]+)"', html).group(1)
+    assert decode_qr(qr_matrix_from_svg_data_uri(html_unescape(data_uri))) == url
     assert str(signed_letter.pk) not in signed_letter.token or len(signed_letter.token) > 30
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
 
 
 def test_generating_twice_gives_one_file_and_one_ready_row(signed_letter, private_storage):
@@ -348,3 +464,47 @@ def test_document_types_are_seeded_with_their_requirements():
         t.code for t in letter_document_types(registration=mandiri)
     }
     assert "perjanjian_penempatan" in {t.code for t in letter_document_types(registration=p2p)}
+
+
+def _sign_at(moment, *, verifikator, kepala, monkeypatch):
+    registration = verified_registration(verifikator=verifikator)
+    with monkeypatch.context() as patched:
+        patched.setattr(timezone, "now", lambda: moment)
+        return letter_sign(registration=registration, by=kepala)
+
+
+def test_letter_numbers_restart_at_one_each_year(
+    verifikator, kepala, monkeypatch, django_capture_on_commit_callbacks
+):
+    wita = ZoneInfo("Asia/Makassar")
+    with django_capture_on_commit_callbacks(execute=False):
+        december = [
+            _sign_at(
+                datetime(2026, 12, 31, 23, 50, tzinfo=wita),
+                verifikator=verifikator,
+                kepala=kepala,
+                monkeypatch=monkeypatch,
+            )
+            for _ in range(2)
+        ]
+        january = _sign_at(
+            datetime(2027, 1, 1, 0, 10, tzinfo=wita),
+            verifikator=verifikator,
+            kepala=kepala,
+            monkeypatch=monkeypatch,
+        )
+    assert [(x.year, x.serial) for x in december] == [(2026, 1), (2026, 2)]
+    assert december[1].number == "0002/BP3MI-SULTRA/VER/XII/2026"
+    assert (january.year, january.serial) == (2027, 1)
+    assert january.number == "0001/BP3MI-SULTRA/VER/I/2027"
+
+
+def test_the_letter_year_is_the_office_date_not_the_utc_date(
+    verifikator, kepala, monkeypatch, django_capture_on_commit_callbacks
+):
+    # 00:10 on 1 January in Kendari (WITA, UTC+8) is still 31 December in UTC.
+    moment = datetime(2026, 12, 31, 16, 10, tzinfo=UTC)
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = _sign_at(moment, verifikator=verifikator, kepala=kepala, monkeypatch=monkeypatch)
+    assert (letter.year, letter.serial) == (2027, 1)
+    assert letter.number == "0001/BP3MI-SULTRA/VER/I/2027"

@@ -1,5 +1,7 @@
 """Every view: anonymous -> login, wrong role -> 403, out of scope -> 404, allowed -> 200."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +10,7 @@ from bp3mi import roles
 from bp3mi.models import AuditEvent
 from documents.letters import indonesian_date
 from documents.models import Document, Letter
+from documents.selectors import requirements_for
 from documents.services import document_reject, letter_generate, letter_revoke, letter_sign
 from registrations.choices import RegistrationStatus as RS
 from tests.factories import ApplicantFactory, RegistrationFactory
@@ -77,6 +80,65 @@ def test_checklist_shows_the_rejection_reason_and_offers_reupload_of_that_docume
     assert reverse("documents:upload", kwargs={"pk": own.pk, "code": "kk"}) not in body
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "Ada dokumen yang ditolak" in dashboard
+
+
+def offered_uploads(client, registration) -> set[str]:
+    body = client.get(reverse("documents:checklist", kwargs={"pk": registration.pk})).content
+    return {
+        requirement.document_type.code
+        for requirement in requirements_for(registration=registration)
+        if reverse(
+            "documents:upload",
+            kwargs={"pk": registration.pk, "code": requirement.document_type.code},
+        )
+        in body.decode()
+    }
+
+
+def test_the_checklist_offers_exactly_the_uploads_the_service_accepts(
+    client, cpmi_user, verifikator, settings
+):
+    """One rule (selectors.upload_refusal) for the button and the service: in a correction
+    a missing document may still be added, a document at its version limit may not."""
+    from documents.services import registration_request_correction
+
+    settings.UPLOAD_MAX_VERSIONS = 2
+    registration = RegistrationFactory(
+        applicant=ApplicantFactory(user=cpmi_user), status=RS.SUBMITTED
+    )
+    client.force_login(cpmi_user)
+    for code in ("ktp", "kk"):
+        client.post(
+            reverse("documents:upload", kwargs={"pk": registration.pk, "code": code}),
+            {"file": upload("a.pdf", pdf_bytes(1))},
+        )
+    client.post(
+        reverse("documents:upload", kwargs={"pk": registration.pk, "code": "kk"}),
+        {"file": upload("b.pdf", pdf_bytes(2))},
+    )
+    document_reject(
+        document=ktp(registration), by=verifikator, revision=0, reason="tidak_terbaca", note="Buram"
+    )
+    registration_request_correction(registration=registration, by=verifikator)
+    offered = offered_uploads(client, registration)
+    assert "ktp" in offered  # rejected
+    assert "akta_lahir" in offered  # missing
+    assert "kk" not in offered  # pending, and at its version limit
+    # The rejected KTP last: replacing it ends the correction.
+    requirements = sorted(
+        requirements_for(registration=registration), key=lambda r: r.document_type.code == "ktp"
+    )
+    for requirement in requirements:
+        code = requirement.document_type.code
+        before = Document.objects.count()
+        client.post(
+            reverse("documents:upload", kwargs={"pk": registration.pk, "code": code}),
+            {"file": upload("c.pdf", pdf_bytes(3))},
+        )
+        accepted = Document.objects.count() > before
+        assert accepted == (code in offered), code
+    registration.refresh_from_db()
+    assert registration.status == RS.IN_VERIFICATION
 
 
 def test_checklist_query_count_is_bounded(client, cpmi_user, own, django_assert_max_num_queries):
@@ -281,7 +343,7 @@ def test_signing_queue_and_sign_view(
     )
     assert get_as(client, kepala, sign).status_code == 200
     response = client.post(sign, follow=True)
-    assert "PDF sedang dibuat" in response.content.decode()
+    assert "PDF-nya akan dibuat sebentar lagi" in response.content.decode()
     letter = Letter.objects.get(registration=registration)
     assert letter.signed_by == kepala and letter.status == Letter.Status.PENDING
     assert len(client.get(queue).context["registrations"]) == 2
@@ -351,6 +413,59 @@ def test_public_check_shows_only_number_date_state_masked_name_and_hash(client, 
     assert "DICABUT" in body and "BERLAKU" not in body
     assert client.get("/verifikasi/bukan-token/").status_code == 404
     assert client.get(f"/verifikasi/{letter.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("token", ["%00", "abc%00def", "%C0%80", "..%2f..%2f", "a" * 300])
+def test_a_hostile_letter_token_is_a_404_for_anyone(client, token):
+    assert client.get(f"/verifikasi/{token}/").status_code == 404
+
+
+def test_when_the_broker_is_down_the_signer_is_told_the_pdf_will_be_made_shortly(
+    client, verifikator, kepala
+):
+    from bp3mi.celery import app
+
+    registration = verified_registration(verifikator=verifikator)
+    client.force_login(kepala)
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf.broker_transport_options = {"max_retries": 0}
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        response = client.post(
+            reverse("documents:sign", kwargs={"pk": registration.pk}), follow=True
+        )
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+    page = response.content.decode()
+    assert "PDF-nya akan dibuat sebentar lagi" in page
+    assert "PDF sedang dibuat" not in page
+    assert Letter.objects.get(registration=registration).status == Letter.Status.PENDING
+
+
+def test_the_public_check_is_rate_limited_per_address_with_an_indonesian_page(
+    client, letter, settings, monkeypatch
+):
+    settings.LETTER_CHECK_LIMIT = 3
+    settings.LETTER_CHECK_WINDOW = 60
+    url = reverse("documents:letter_check", kwargs={"token": letter.token})
+    guesses = [client.get(f"/verifikasi/tebakan-{n}/", REMOTE_ADDR="203.0.113.7") for n in (1, 2)]
+    assert [r.status_code for r in guesses] == [404, 404]
+    assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
+    limited = client.get(url, REMOTE_ADDR="203.0.113.7")
+    assert limited.status_code == 429
+    assert limited["Retry-After"] == "60"
+    body = limited.content.decode()
+    assert "Terlalu banyak pemeriksaan" in body and "Tunggu 1 menit" in body
+    assert letter.number not in body
+    # Another address is not held back; the first is served again in the next window.
+    assert client.get(url, REMOTE_ADDR="198.51.100.20").status_code == 200
+    later = timezone.now() + timedelta(seconds=61)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
 
 
 def test_public_check_says_whether_the_stored_pdf_signature_is_intact_and_when_revoked(

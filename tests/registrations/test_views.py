@@ -64,7 +64,8 @@ def test_a_cpmi_never_sees_another_persons_registration(client, make_user, draft
 def test_an_admin_does_not_see_a_persons_registration_through_the_cpmi_pages(
     client, admin_user, submitted
 ):
-    assert login(client, admin_user).get(own_url("timeline", submitted)).status_code == 404
+    # The Admin role is not a CPMI: the CPMI's pages are closed to it, as to every officer.
+    assert login(client, admin_user).get(own_url("timeline", submitted)).status_code == 403
 
 
 @pytest.mark.parametrize("name", ["start", "new", "export"])
@@ -107,21 +108,41 @@ def test_an_unknown_registration_is_a_404_for_officers(client, verifikator):
     assert login(client, verifikator).get(url).status_code == 404
 
 
-def test_complaint_officers_may_view_but_not_change_status(client, petugas_pengaduan, submitted):
+@pytest.fixture
+def viewer(make_user):
+    """An officer who may only view registrations."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user()
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="registrations", codename="view_registration"
+        )
+    )
+    return user
+
+
+def test_complaint_officers_do_not_browse_registrations(client, petugas_pengaduan, submitted):
     login(client, petugas_pengaduan)
+    assert client.get(submitted.get_absolute_url()).status_code == 403
+    assert client.get(reverse("registrations:list")).status_code == 403
+
+
+def test_a_viewer_may_view_but_not_change_status(client, viewer, submitted):
+    login(client, viewer)
     assert client.get(submitted.get_absolute_url()).status_code == 200
     url = reverse("registrations:status", kwargs={"pk": submitted.pk})
     assert client.post(url, {"to_status": S.IN_VERIFICATION}).status_code == 403
 
 
 def test_the_officer_page_leads_to_the_document_review_only_for_those_who_review(
-    client, verifikator, petugas_pengaduan, submitted
+    client, verifikator, viewer, submitted
 ):
     review = reverse("documents:review", kwargs={"pk": submitted.pk})
     checklist = reverse("documents:checklist", kwargs={"pk": submitted.pk})
     page = login(client, verifikator).get(submitted.get_absolute_url()).content.decode()
     assert review in page and checklist in page
-    page = login(client, petugas_pengaduan).get(submitted.get_absolute_url()).content.decode()
+    page = login(client, viewer).get(submitted.get_absolute_url()).content.decode()
     assert review not in page and checklist not in page
 
 

@@ -119,6 +119,9 @@ def test_staff_detail_shows_counts_and_history_and_inactive_ones(client, staf_da
         "registered": 5,
         "verified": 3,
         "departed": 2,
+        # Counted by the complaints app (no case against this P3MI here).
+        "complaints": 0,
+        "complaints_open": 0,
     }
     assert "Riwayat perubahan" in response.content.decode()
     assert client.get(inactive.get_absolute_url()).status_code == 200

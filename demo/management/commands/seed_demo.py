@@ -31,7 +31,7 @@ from registrations.nik import build_nik
 from stakeholders.choices import LicenceKind, OfficeLevel, OfficeType, StakeholderKind
 from stakeholders.models import Licence, Sip2mi, Stakeholder, Vocation
 
-DEMO_PASSWORD = "demo-bp3mi-2026"  # noqa: S105 - development-only accounts, printed and in the README
+DEMO_PASSWORD = "demo-bp3mi-2026"  # noqa: S105 - development-only accounts, printed and in the README  # nosec B105
 DEMO_DOMAIN = "demo.bp3mi.test"
 
 DEMO_USERS = [
@@ -203,6 +203,12 @@ class Command(BaseCommand):
             help="How many synthetic CPMI registrations there should be.",
         )
         parser.add_argument(
+            "--complaints",
+            type=int,
+            default=0,
+            help="How many synthetic complaint cases there should be.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing when the database already has users.",
@@ -217,7 +223,7 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="Random seed for synthetic data."
         )
 
-    def handle(self, *args, registrations, stakeholders, if_empty, seed, **options):
+    def handle(self, *args, registrations, stakeholders, if_empty, seed, complaints=0, **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "seed_demo creates accounts with a published password: not in production."
@@ -230,7 +236,7 @@ class Command(BaseCommand):
             created_users = self._users()
             self._stakeholders()
         if stakeholders:
-            made = self._synthetic_stakeholders(stakeholders, random.Random(seed))  # noqa: S311
+            made = self._synthetic_stakeholders(stakeholders, random.Random(seed))  # noqa: S311  # nosec B311
             self.stdout.write(
                 f"Synthetic stakeholders created: {made} (total wanted: {stakeholders})."
             )
@@ -238,9 +244,17 @@ class Command(BaseCommand):
             existing = Applicant.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").count()
             large = registrations - existing >= SUSPEND_INDEXES_FROM
             with secondary_indexes_suspended(Applicant, Registration) if large else nullcontext():
-                made = self._registrations(registrations, random.Random(seed))  # noqa: S311
+                made = self._registrations(registrations, random.Random(seed))  # noqa: S311  # nosec B311
             self.stdout.write(
                 f"Synthetic registrations created: {made} (total wanted: {registrations})."
+            )
+        if complaints:
+            from demo.complaints import DEMO_TRACKING_CODE, seed_complaints
+
+            made = seed_complaints(complaints, random.Random(seed + 1), self.stdout.write)  # noqa: S311  # nosec B311
+            self.stdout.write(
+                f"Synthetic complaint cases created: {made} (total wanted: {complaints}); "
+                f"each tracks with the code {DEMO_TRACKING_CODE}."
             )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Development-only accounts:"))
         for role, local, _name, _staff in DEMO_USERS:
@@ -250,10 +264,18 @@ class Command(BaseCommand):
 
     def _users(self):
         created = []
-        for role, local, name, staff in DEMO_USERS:
+        for index, (role, local, name, staff) in enumerate(DEMO_USERS, start=1):
+            # Officers sign letters with their NIP: an invented one (born 1 Jan 1980, appointed
+            # Jan 2005, serial = the account's place in the list).
+            nip = "" if role == roles.CPMI else f"19800101200501100{index}"
             user, was_created = User.objects.get_or_create(
                 email=f"{local}@{DEMO_DOMAIN}",
-                defaults={"full_name": name, "is_staff": staff, "phone": "+6281200000000"},
+                defaults={
+                    "full_name": name,
+                    "is_staff": staff,
+                    "phone": "+6281200000000",
+                    "nip": nip,
+                },
             )
             if was_created:
                 user.set_password(DEMO_PASSWORD)

@@ -1,0 +1,27 @@
+"""Background tasks of the complaints app: thin wrappers that call a service."""
+
+from celery import shared_task
+
+from .services import case_deadline_sweep, case_event_notify
+
+
+@shared_task(
+    name="complaints.tasks.case_event_notify",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    max_retries=5,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    ignore_result=True,
+)
+def case_event_notify_task(event_id: int, tracking_code: str = "") -> bool:
+    """E-mail one public timeline entry to the complainant (safe to run twice)."""
+    return case_event_notify(event_id=event_id, tracking_code=tracking_code)
+
+
+@shared_task(name="complaints.tasks.case_deadline_sweep", acks_late=True, ignore_result=True)
+def case_deadline_sweep_task() -> dict:
+    """Daily: closure proposals, reminders to assignees, the overdue list to supervisors."""
+    return case_deadline_sweep()
