@@ -258,6 +258,11 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest upload a document type may allow; each type sets its own limit below this.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The stakeholder import (a background job): the largest file and the most rows it takes.
+STAKEHOLDER_IMPORT_MAX_BYTES = env.int("STAKEHOLDER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+STAKEHOLDER_IMPORT_MAX_ROWS = env.int("STAKEHOLDER_IMPORT_MAX_ROWS", default=50_000)
+# Seconds one stage of an import job may run (50,000 rows take well under this).
+IMPORT_JOB_TIME_LIMIT = env.int("IMPORT_JOB_TIME_LIMIT", default=30 * 60)
 # An image is refused, from its header and before it is decoded, when it has more pixels
 # than a phone photo of a document needs, or would take more memory than this once decoded
 # (JPEGs are decoded at a reduced scale; a PNG is decoded whole).
@@ -326,6 +331,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stakeholders.tasks.import_uploads_sweep",
         "schedule": crontab(hour=1, minute=15),
     },
+    # Import jobs whose broker message was lost, or whose worker died, are queued again.
+    "stakeholders-import-jobs": {"task": "stakeholders.tasks.import_job_sweep", "schedule": 60.0},
     "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
     "statistics-export-sweep": {"task": "statistics.tasks.export_sweep", "schedule": 60.0},
     # Hourly: export files past their retention are deleted.

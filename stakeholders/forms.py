@@ -192,6 +192,8 @@ class CheckForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Berkas CSV atau XLSX"),
-        help_text=gettext_lazy("Paling besar 10 MB. Baris pertama berisi nama kolom."),
+        help_text=gettext_lazy(
+            "Paling besar 20 MB atau 50.000 baris. Baris pertama berisi nama kolom."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )

@@ -13,10 +13,13 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Any, BinaryIO
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
@@ -34,8 +37,6 @@ from .choices import (
 from .forms import LicenceForm, StakeholderForm
 from .models import Licence, Stakeholder, Vocation
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 1000
 ALLOWED_EXTENSIONS = {".csv", ".xlsx"}
 
 # (column, model field) in file order; export writes them, import reads them.
@@ -148,53 +149,54 @@ def _cell(value: Any) -> str:
     return text
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
+XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError)
+
+
+def _iter_xlsx(handle: BinaryIO) -> Iterator[list[str]]:
+    """The rows of the first sheet, read in openpyxl's read-only (streaming) mode."""
     from openpyxl import load_workbook
 
-    if not content.startswith(b"PK\x03\x04"):
+    if handle.read(4) != b"PK\x03\x04":
         raise ImportFileError(_("Berkas ini bukan spreadsheet XLSX yang sah."))
+    handle.seek(0)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(handle, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(v) for v in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        workbook.close()
-    except ImportFileError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
+    except XLSX_ERRORS as exc:
         raise ImportFileError(_("Berkas ini bukan spreadsheet XLSX yang sah.")) from exc
-    return rows
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    if b"\x00" in content[:65536]:
-        raise ImportFileError(_("Berkas ini bukan berkas CSV (teks)."))
     try:
-        text = content.decode("utf-8-sig")
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell(v) for v in row]
+    except XLSX_ERRORS as exc:
+        raise ImportFileError(_("Berkas ini bukan spreadsheet XLSX yang sah.")) from exc
+    finally:
+        workbook.close()
+
+
+def _iter_csv(handle: BinaryIO) -> Iterator[list[str]]:
+    """The rows of a UTF-8 CSV file, decoded as they are read; `;` or `,` separated."""
+    head = handle.read(65536)
+    handle.seek(0)
+    if b"\x00" in head:
+        raise ImportFileError(_("Berkas ini bukan berkas CSV (teks)."))
+    first_line = head.split(b"\n", 1)[0]
+    delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    try:
+        for row in csv.reader(text, delimiter=delimiter):
+            yield [_cell(v) for v in row]
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             _("Berkas CSV harus disimpan dengan pengodean UTF-8 (pilih 'CSV UTF-8' di Excel).")
         ) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise ImportFileError(_("Berkas ini bukan berkas CSV (teks).")) from exc
+    finally:
+        if not handle.closed:
+            text.detach()  # the caller closes its own file
 
 
-def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
-    """The rows of a CSV or XLSX file as {column: text}; raises ImportFileError."""
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(_("Berkas lebih besar dari 10 MB. Bagi menjadi beberapa berkas."))
-    extension = PurePath(name).suffix.lower()
-    if extension not in ALLOWED_EXTENSIONS:
-        raise ImportFileError(_("Hanya berkas CSV atau XLSX yang dapat diimpor."))
-    table = _read_xlsx(content) if extension == ".xlsx" else _read_csv(content)
-    table = [row for row in table if any(cell for cell in row)]
-    if not table:
-        raise ImportFileError(_("Berkas kosong: tidak ada baris judul kolom."))
-    header = [cell.strip().lower() for cell in table[0]]
+def _check_header(header: list[str]) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ImportFileError(
@@ -212,22 +214,85 @@ def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
         raise ImportFileError(
             _("Kolom muncul lebih dari sekali: %(columns)s.") % {"columns": ", ".join(duplicated)}
         )
-    body = table[1:]
-    if not body:
-        raise ImportFileError(_("Berkas tidak berisi baris data."))
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(
-            _("Berkas berisi lebih dari %(max)d baris. Bagi menjadi beberapa berkas.")
-            % {"max": MAX_ROWS}
+
+
+def max_rows() -> int:
+    return settings.STAKEHOLDER_IMPORT_MAX_ROWS
+
+
+def max_bytes() -> int:
+    return settings.STAKEHOLDER_IMPORT_MAX_BYTES
+
+
+def too_big_message() -> str:
+    return _("Berkas lebih besar dari %(mb)d MB. Bagi menjadi beberapa berkas.") % {
+        "mb": max_bytes() // (1024 * 1024)
+    }
+
+
+def iter_table(*, name: str, handle: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {column: text}) for each non-empty data row of a CSV or XLSX file, read as a
+    stream; the header is checked before the first row. Raises ImportFileError for a file
+    that cannot be read, and as soon as it passes the row limit."""
+    extension = PurePath(name).suffix.lower()
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ImportFileError(_("Hanya berkas CSV atau XLSX yang dapat diimpor."))
+    reader = _iter_xlsx(handle) if extension == ".xlsx" else _iter_csv(handle)
+    try:
+        yield from _table_rows(reader)
+    finally:
+        reader.close()
+
+
+def _table_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    header = None
+    count = 0
+    limit = max_rows()
+    for line, row in enumerate(reader, start=1):
+        if not any(row):
+            continue
+        if header is None:
+            header = [cell.strip().lower() for cell in row]
+            _check_header(header)
+            continue
+        count += 1
+        if count > limit:
+            raise ImportFileError(
+                _("Berkas berisi lebih dari %(max)d baris. Bagi menjadi beberapa berkas.")
+                % {"max": limit}
+            )
+        yield (
+            line,
+            {
+                column: (row[i] if i < len(row) else "")
+                for i, column in enumerate(header)
+                if column in COLUMNS
+            },
         )
-    return [
-        {
-            column: (row[i] if i < len(row) else "")
-            for i, column in enumerate(header)
-            if column in COLUMNS
-        }
-        for row in body
-    ]
+    if header is None:
+        raise ImportFileError(_("Berkas kosong: tidak ada baris judul kolom."))
+    if count == 0:
+        raise ImportFileError(_("Berkas tidak berisi baris data."))
+
+
+def check_file(*, name: str, handle: BinaryIO, size: int) -> None:
+    """The quick checks made while the upload waits (size, type, header, a first row); the
+    rows themselves are checked in the background."""
+    if size > max_bytes():
+        raise ImportFileError(too_big_message())
+    rows = iter_table(name=name, handle=handle)
+    try:
+        next(rows)
+    finally:
+        rows.close()
+        handle.seek(0)
+
+
+def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
+    """The rows of a CSV or XLSX file as {column: text}; raises ImportFileError."""
+    if len(content) > max_bytes():
+        raise ImportFileError(too_big_message())
+    return [values for _line, values in iter_table(name=name, handle=io.BytesIO(content))]
 
 
 # --- Validating ---------------------------------------------------------------------------------
@@ -250,7 +315,28 @@ def _choice(column: str, text: str) -> tuple[str, str | None]:
 
 
 class _ImportStakeholderForm(StakeholderForm):
+    """The staff form, choosing regions and vocations among those loaded once per file
+    instead of one query per row and field."""
+
     check_against_database = False
+
+    def __init__(self, *args, lookups: _Lookups, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions, vocations = lookups.region_objects, lookups.vocation_objects
+        self.fields["region"].to_python = lambda value: _preloaded(regions, value, "region")
+        if "vocations" in self.fields:
+            self.fields["vocations"].clean = lambda values: [
+                _preloaded(vocations, value, "vocations") for value in values or []
+            ]
+
+
+def _preloaded(objects: dict, value, field_name: str):
+    if value in (None, ""):
+        return None
+    try:
+        return objects[int(value)]
+    except (KeyError, TypeError, ValueError):
+        raise ValidationError(_("Pilihan tidak dikenal."), code="invalid_choice") from None
 
 
 class _ImportLicenceForm(LicenceForm):
@@ -267,15 +353,14 @@ class _Lookups:
     """What a file's rows are matched against, loaded once per file in a few queries:
     regions, vocations, and the licences, NIBs and names the file mentions."""
 
-    def __init__(self, table: list[dict[str, str]]):
+    def __init__(self, *, numbers: set[str], nibs: set[str], names: set[str]):
         self.regions: dict[str, int] = {}
-        for region in Region.objects.all():
+        self.region_objects = {region.pk: region for region in Region.objects.all()}
+        for region in self.region_objects.values():
             for key in (region.name, region.code_kemendagri, region.code_bps):
                 self.regions[key.lower()] = region.pk
         self.vocations = {v.name.lower(): v for v in Vocation.objects.all()}
-        numbers = {v["nomor_izin"].lower() for v in table if v.get("nomor_izin")}
-        nibs = {v["nib"] for v in table if v.get("nib")}
-        names = {v["nama"].lower() for v in table if v.get("nama")}
+        self.vocation_objects = {v.pk: v for v in self.vocations.values()}
         holders = Stakeholder.objects.prefetch_related("vocations")
         self.licences: dict[tuple[str, str], Licence] = {}
         for chunk in _chunks(numbers):
@@ -422,7 +507,7 @@ def _validate_row(row: ImportRow, lookups: _Lookups, seen: dict) -> None:
         data[field_name] = text
     data["kind"] = kind
 
-    form = _ImportStakeholderForm(data=data, instance=row.instance)
+    form = _ImportStakeholderForm(data=data, instance=row.instance, lookups=lookups)
     columns = {f: c for c, f in STAKEHOLDER_COLUMNS}
     if form.is_valid():
         row.stakeholder_fields = form.service_fields()
@@ -471,16 +556,62 @@ def _validate_licence(row: ImportRow, kind: str, licence_kind: str) -> None:
         row.errors.extend(_error_messages(form, {f: c for c, f in LICENCE_COLUMNS}))
 
 
+class ImportReader:
+    """A file validated as a stream, in batches, so 50,000 rows never sit in memory at once.
+
+    `scan()` reads the file once for the keys rows are matched on (licence numbers, NIBs,
+    names) and loads what they match in a few queries; `batches()` reads it again and yields
+    validated `ImportRow`s. Rows are checked in file order, so a row repeating an earlier
+    row's licence number, NIB or name is caught however far apart they are."""
+
+    def __init__(self, *, name: str, opener: Callable[[], BinaryIO]):
+        self.name = name
+        self.opener = opener
+        self.total = 0
+        self.lookups: _Lookups | None = None
+
+    def scan(self) -> int:
+        numbers: set[str] = set()
+        nibs: set[str] = set()
+        names: set[str] = set()
+        total = 0
+        with self.opener() as handle:
+            for _line, values in iter_table(name=self.name, handle=handle):
+                total += 1
+                if values.get("nomor_izin"):
+                    numbers.add(values["nomor_izin"].lower())
+                if values.get("nib"):
+                    nibs.add(values["nib"])
+                if values.get("nama"):
+                    names.add(values["nama"].lower())
+        self.total = total
+        self.lookups = _Lookups(numbers=numbers, nibs=nibs, names=names)
+        return total
+
+    def batches(self, size: int = 500) -> Iterator[list[ImportRow]]:
+        if self.lookups is None:
+            self.scan()
+        seen: dict = {}
+        batch: list[ImportRow] = []
+        with self.opener() as handle:
+            for line, values in iter_table(name=self.name, handle=handle):
+                row = ImportRow(line=line, values=values)
+                _validate_row(row, self.lookups, seen)
+                batch.append(row)
+                if len(batch) >= size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+
 def import_preview(*, name: str, content: bytes) -> ImportPreview:
-    """Read and validate a file; raises ImportFileError for a file that cannot be read."""
-    table = read_table(name=name, content=content)
-    lookups = _Lookups(table)
-    seen: dict = {}
-    rows = []
-    for index, values in enumerate(table, start=2):
-        row = ImportRow(line=index, values=values)
-        _validate_row(row, lookups, seen)
-        rows.append(row)
+    """Read and validate a whole (small) file in memory; raises ImportFileError for a file
+    that cannot be read. Large files go through `ImportReader` in a background job."""
+    if len(content) > max_bytes():
+        raise ImportFileError(too_big_message())
+    reader = ImportReader(name=name, opener=lambda: io.BytesIO(content))
+    rows = [row for batch in reader.batches() for row in batch]
     return ImportPreview(rows=rows)
 
 

@@ -14,6 +14,7 @@ destination country) and `Vocation`.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -21,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bp3mi.models import Country, Region
+from bp3mi.models import BackgroundJob, Country, Region
 
 from .choices import (
     KIND_FIELDS,
@@ -348,3 +349,82 @@ class Sip2mi(models.Model):
         """In force on `day`, both ends included (`Sip2miQuerySet.valid_on` in SQL)."""
         day = day or timezone.localdate()
         return self.valid_from <= day <= self.valid_until
+
+
+class ImportJob(BackgroundJob):
+    """A directory import from a CSV or XLSX file (up to 50,000 rows), run in the background
+    in two stages, each a `BackgroundJob` run (PENDING -> RUNNING -> READY | FAILED):
+
+    - CHECK: the file is read and every row validated; the counts, a preview of the first
+      rows and a bounded sample of rows with errors are kept here. Nothing else is written.
+    - WRITE: after the staff member confirms a preview without errors, the rows are checked
+      again against the directory as it is then and written, all or none.
+
+    `rows_done` / `rows_total` is the progress of the stage running. The uploaded file lives
+    at `path` in private storage until the job is written, cancelled or abandoned. A job is
+    seen only by the staff member who uploaded it."""
+
+    class Stage(models.TextChoices):
+        CHECK = "check", _("pemeriksaan")
+        WRITE = "write", _("penyimpanan")
+        CANCELLED = "cancelled", _("dibatalkan")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("diunggah oleh"),
+    )
+    created_at = models.DateTimeField(_("diunggah"), default=timezone.now)
+    stage = models.CharField(_("tahap"), max_length=10, choices=Stage.choices, default=Stage.CHECK)
+    file_name = models.CharField(_("nama berkas"), max_length=200)
+    path = models.CharField(_("berkas tersimpan"), max_length=200, blank=True)
+    rows_total = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    rows_done = models.PositiveIntegerField(_("baris selesai"), default=0)
+    create_count = models.PositiveIntegerField(_("baris baru"), default=0)
+    update_count = models.PositiveIntegerField(_("baris diperbarui"), default=0)
+    error_count = models.PositiveIntegerField(_("baris salah"), default=0)
+    # {"rows": [{"line", "name", "action", "errors"}, ...] (the first PREVIEW_ROWS rows),
+    #  "errors": [{"line", "name", "errors"}, ...] (the first ERROR_SAMPLE rows with errors)}
+    summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+
+    PREVIEW_ROWS = 50
+    ERROR_SAMPLE = 200
+
+    class Meta:
+        verbose_name = _("impor direktori")
+        verbose_name_plural = _("impor direktori")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")),
+                name="importjob_rows_done_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_stage_display()}, {self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("stakeholders:import_job", kwargs={"pk": self.pk})
+
+    @property
+    def is_working(self) -> bool:
+        return self.stage != self.Stage.CANCELLED and self.status in {
+            self.Status.PENDING,
+            self.Status.RUNNING,
+        }
+
+    @property
+    def may_confirm(self) -> bool:
+        return (
+            self.stage == self.Stage.CHECK
+            and self.status == self.Status.READY
+            and self.error_count == 0
+            and self.rows_total > 0
+        )
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -18,7 +18,7 @@ from django.utils import timezone
 from bp3mi.models import AuditEvent, Country, User
 
 from .choices import OPERATING_LICENCE_KINDS, CheckOutcome, LicenceStatus, StakeholderKind
-from .models import Licence, Sip2mi, Stakeholder
+from .models import ImportJob, Licence, Sip2mi, Stakeholder
 
 EXPIRING_WITHIN_DAYS = 60
 
@@ -29,6 +29,13 @@ def stakeholder_scope(*, user: User) -> QuerySet[Stakeholder]:
     if user.is_authenticated and user.has_perm("stakeholders.view_stakeholder"):
         return qs
     return qs.active()
+
+
+def import_job_scope(*, user: User) -> QuerySet[ImportJob]:
+    """A staff member's own import jobs: an uploaded file is seen only by who uploaded it."""
+    if not user.is_authenticated:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(created_by=user)
 
 
 def stakeholder_public_scope() -> QuerySet[Stakeholder]:

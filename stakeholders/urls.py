@@ -30,10 +30,11 @@ urlpatterns = [
         name="licence_expiring",
     ),
     path("direktori/kelola/impor/", views.ImportUploadView.as_view(), name="import"),
+    path("direktori/kelola/impor/<int:pk>/", views.ImportJobView.as_view(), name="import_job"),
     path(
-        "direktori/kelola/impor/pratinjau/",
-        views.ImportPreviewView.as_view(),
-        name="import_preview",
+        "direktori/kelola/impor/<int:pk>/tindakan/",
+        views.ImportJobActionView.as_view(),
+        name="import_job_action",
     ),
     path("direktori/kelola/<int:pk>/ubah/", views.StakeholderUpdateView.as_view(), name="update"),
     path(

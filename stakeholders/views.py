@@ -1,18 +1,13 @@
 """Views of the directory: the public directory and Cek P3MI, and staff management
 (create, edit, deactivate, licences and SIP2MI, expiring licences, import and export)."""
 
-import secrets
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from bp3mi.models import AuditEvent
@@ -30,9 +25,10 @@ from .forms import (
     Sip2miForm,
     StakeholderForm,
 )
-from .importing import COLUMNS, MAX_BYTES, ImportFileError, import_preview
+from .importing import COLUMNS, ImportFileError, max_bytes, max_rows
 from .selectors import (
     EXPIRING_WITHIN_DAYS,
+    import_job_scope,
     licence_expiring_list,
     main_licence,
     p3mi_check,
@@ -43,11 +39,12 @@ from .selectors import (
     valid_countries,
 )
 from .services import (
-    IMPORT_DIRECTORY,
+    import_job_cancel,
+    import_job_confirm,
+    import_job_create,
     licence_save,
     sip2mi_save,
     stakeholder_create,
-    stakeholder_import,
     stakeholder_set_active,
     stakeholder_update,
 )
@@ -368,116 +365,69 @@ class LicenceExpiringListView(ScopedPermissionMixin, ListView):
 
 # --- Import -----------------------------------------------------------------------------------
 
-IMPORT_SESSION_KEY = "stakeholder_import"
-
 
 class ImportMixin(ScopedPermissionMixin):
     permission_required = ("stakeholders.add_stakeholder", "stakeholders.change_stakeholder")
-    selector = stakeholder_scope
-
-    def stored(self):
-        """The uploaded file kept for this user's session (never a path the client sent)."""
-        entry = self.request.session.get(IMPORT_SESSION_KEY)
-        if not entry or not default_storage.exists(entry["path"]):
-            return None
-        with default_storage.open(entry["path"], "rb") as handle:
-            return entry, handle.read()
-
-    def forget(self):
-        entry = self.request.session.pop(IMPORT_SESSION_KEY, None)
-        if entry and default_storage.exists(entry["path"]):
-            default_storage.delete(entry["path"])
+    selector = import_job_scope
 
 
 class ImportUploadView(ImportMixin, FormView):
-    """Upload a CSV or XLSX file; a readable one is kept privately and previewed."""
+    """Upload a CSV or XLSX file: the quick checks are made at once, then the rows are
+    checked in the background and the job page shows how far it is."""
 
     form_class = ImportForm
     template_name = "stakeholders/import_upload.html"
-    extra_context = {"columns": COLUMNS}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=COLUMNS,
+            max_rows=max_rows(),
+            max_mb=max_bytes() // (1024 * 1024),
+            **kwargs,
+        )
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            form.add_error(
-                "file", _("Berkas lebih besar dari 10 MB. Bagi menjadi beberapa berkas.")
-            )
-            return self.form_invalid(form)
-        content = upload.read()
         try:
-            import_preview(name=upload.name, content=content)
+            job = import_job_create(
+                by=self.request.user,
+                name=upload.name,
+                handle=upload.file,
+                size=upload.size,
+                request=self.request,
+            )
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return self.form_invalid(form)
-        self.forget()
-        extension = PurePath(upload.name).suffix.lower()
-        path = default_storage.save(
-            f"{IMPORT_DIRECTORY}/{secrets.token_hex(16)}{extension}", ContentFile(content)
-        )
-        self.request.session[IMPORT_SESSION_KEY] = {"path": path, "name": upload.name[:200]}
-        return redirect("stakeholders:import_preview")
+        return redirect(job)
 
 
-class ImportPreviewView(ImportMixin, TemplateView):
-    """GET shows each row with its action or errors; POST imports all rows or none."""
+class ImportJobView(ImportMixin, DetailView):
+    """One import job: its progress while it runs (the page reloads itself every 2 s with
+    htmx, or with the "Muat ulang" link without JavaScript), then the preview with the rows
+    in error and the confirm button, then the result. Another user's job is a 404."""
 
-    template_name = "stakeholders/import_preview.html"
+    template_name = "stakeholders/import_job.html"
+    context_object_name = "job"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.file = self.stored()
-            if self.file is None:
-                messages.info(request, _("Unggah berkas terlebih dahulu."))
-                return redirect("stakeholders:import")
-        return super().dispatch(request, *args, **kwargs)
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["stakeholders/_import_job.html"]
+        return [self.template_name]
 
-    def preview(self):
-        """The stored file, read and validated afresh (never trusted from an earlier
-        request); None, with a message, when it can no longer be read."""
-        entry, content = self.file
-        try:
-            return import_preview(name=entry["name"], content=content)
-        except ImportFileError as exc:
-            self.forget()
-            messages.error(self.request, str(exc))
-            return None
 
-    def get(self, request, *args, **kwargs):
-        preview = self.preview()
-        if preview is None:
-            return redirect("stakeholders:import")
-        return self.render_to_response(
-            self.get_context_data(preview=preview, file_name=self.file[0]["name"])
-        )
+class ImportJobActionView(ImportMixin, SingleObjectMixin, View):
+    """POST only: confirm the preview (queue the write) or cancel the job."""
+
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        job = self.get_object()
         if "cancel" in request.POST:
-            self.forget()
+            import_job_cancel(job=job, by=request.user, request=request)
             messages.info(request, _("Impor dibatalkan; tidak ada data yang diubah."))
             return redirect("stakeholders:import")
-        preview = self.preview()
-        if preview is None:
-            return redirect("stakeholders:import")
-        if not preview.is_valid:
-            return self.render_to_response(
-                self.get_context_data(preview=preview, file_name=self.file[0]["name"])
-            )
-        try:
-            created, updated = stakeholder_import(preview=preview, by=request.user, request=request)
-        except (ValidationError, IntegrityError):
-            # The directory changed between this preview and the write (another user saved
-            # the same licence or NIB): the transaction rolled back, nothing was written.
-            messages.error(
-                request,
-                _(
-                    "Direktori berubah saat impor berjalan; tidak ada data yang disimpan. Coba lagi."
-                ),
-            )
-            return redirect("stakeholders:import_preview")
-        self.forget()
-        messages.success(
-            request,
-            _("Impor selesai: %(created)d ditambahkan, %(updated)d diperbarui.")
-            % {"created": created, "updated": updated},
-        )
-        return redirect("stakeholders:manage_list")
+        job = import_job_confirm(job=job, by=request.user, request=request)
+        if job.stage != job.Stage.WRITE:
+            messages.error(request, _("Impor ini tidak dapat disimpan: periksa pratinjaunya."))
+        return redirect(job)

@@ -37,7 +37,7 @@ def test_the_mapping_covers_every_app_with_permissions_roles_use():
     apps_named = {
         name.split(".")[0] for role in roles.ROLES for name in roles.role_permissions(role)
     }
-    assert apps_named == {"bp3mi", "registrations", "stakeholders", "documents"}
+    assert apps_named == {"bp3mi", "registrations", "stakeholders", "documents", "complaints"}
 
 
 @pytest.mark.django_db

@@ -219,6 +219,21 @@ def test_an_unverified_registration_cannot_be_signed(kepala):
         letter_sign(registration=registration, by=kepala)
 
 
+def test_an_unverified_registration_cannot_be_signed_even_with_every_document_approved(
+    verifikator, kepala
+):
+    """The status is checked for itself, not only through the documents: a registration
+    put back in verification (documents still approved) gets no letter."""
+    from registrations.models import Registration
+
+    registration = verified_registration(verifikator=verifikator)
+    Registration.objects.filter(pk=registration.pk).update(status=RS.IN_VERIFICATION)
+    registration.refresh_from_db()
+    with pytest.raises(ValidationError):
+        letter_sign(registration=registration, by=kepala)
+    assert not Letter.objects.filter(registration=registration).exists()
+
+
 @pytest.fixture
 def signed_letter(verifikator, kepala, django_capture_on_commit_callbacks):
     registration = verified_registration(

@@ -7,14 +7,15 @@ import zipfile
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import Workbook
 
 from bp3mi.models import AuditEvent
 from stakeholders.choices import LicenceStatus, StakeholderKind
 from stakeholders.importing import ImportFileError, import_preview
-from stakeholders.models import Licence, Stakeholder, Vocation
-from stakeholders.services import stakeholder_import
+from stakeholders.models import ImportJob, Licence, Stakeholder, Vocation
+from stakeholders.services import import_job_run, stakeholder_import
 from stakeholders.tasks import import_uploads_sweep
 from tests.factories import LicenceFactory, StakeholderFactory
 from tests.stakeholders.test_views import streamed
@@ -65,20 +66,53 @@ def upload(client, content: bytes, name: str):
     return client.post(reverse("stakeholders:import"), {"file": SimpleUploadedFile(name, content)})
 
 
+def latest_job() -> ImportJob:
+    return ImportJob.objects.latest("pk")
+
+
+def run(job: ImportJob) -> ImportJob:
+    """What the worker does with the job's message (the queue itself is tested with a real
+    worker in test_worker.py). What the job does after its commit (deleting the file) runs."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return import_job_run(job_id=job.pk)
+
+
+def upload_and_check(client, text: str | bytes, name: str = "direktori.csv") -> ImportJob:
+    response = upload(client, text.encode() if isinstance(text, str) else text, name)
+    assert response.status_code == 302, response.context["form"].errors
+    job = latest_job()
+    assert response["Location"] == job.get_absolute_url()
+    return run(job)
+
+
+def confirm(client, job: ImportJob) -> ImportJob:
+    response = client.post(
+        reverse("stakeholders:import_job_action", args=[job.pk]), {"confirm": "1"}
+    )
+    assert response.status_code == 302
+    return run(job)
+
+
 def test_a_good_file_previews_then_imports_and_reimporting_updates(client, staf_data):
     result = preview(GOOD_CSV)
     assert result.is_valid, errors(result)
     assert result.create_count == 4
 
     client.force_login(staf_data)
-    response = upload(client, GOOD_CSV.encode(), "direktori.csv")
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
+    job = upload_and_check(client, GOOD_CSV)
+    assert job.status == ImportJob.Status.READY and job.may_confirm
+    assert (job.rows_total, job.create_count, job.update_count) == (4, 4, 0)
+    page = client.get(job.get_absolute_url()).content.decode()
     assert "PT. Uji Impor Satu" in page and "Semua baris benar" in page
     assert not Stakeholder.objects.exists()  # the preview writes nothing
 
-    response = client.post(reverse("stakeholders:import_preview"), {"confirm": "1"})
-    assert response.status_code == 302
+    job = confirm(client, job)
+    assert job.stage == ImportJob.Stage.WRITE and job.status == ImportJob.Status.READY
+    assert (job.create_count, job.update_count, job.rows_done) == (4, 0, 4)
+    assert (
+        "Impor selesai: 4 ditambahkan, 0 diperbarui."
+        in client.get(job.get_absolute_url()).content.decode()
+    )
     assert Stakeholder.objects.count() == 4
     first = Stakeholder.objects.get(nib="9120000000001")
     assert first.phone == "+6281234567890" and first.office_type == "cabang"
@@ -86,33 +120,39 @@ def test_a_good_file_previews_then_imports_and_reimporting_updates(client, staf_
     assert Licence.objects.get(number="UJI/IMP/2").issued_on.isoformat() == "2025-01-02"
     lpk = Stakeholder.objects.get(kind=StakeholderKind.LPK)
     assert {v.name for v in lpk.vocations.all()} == {"Pengelasan", "Perhotelan"}
-    assert (
-        AuditEvent.objects.filter(actor=staf_data, action="create").count() == 4 + 3
-    )  # + licences
-    assert client.session.get("stakeholder_import") is None
+    created = AuditEvent.objects.filter(actor=staf_data, action="create")
+    assert created.filter(message="Ditambahkan ke direktori").count() == 4
+    assert created.filter(message__startswith="Izin ").count() == 3
+    assert set(
+        created.filter(message="Ditambahkan ke direktori").values_list("object_id", flat=True)
+    ) == {str(pk) for pk in Stakeholder.objects.values_list("pk", flat=True)}
 
     # The same file again, with one changed phone number: updates, no duplicates.
     changed = GOOD_CSV.replace("0812 3456 7890", "0813 1111 2222")
     result = preview(changed)
     assert result.is_valid and result.update_count == 4 and result.create_count == 0
-    upload(client, changed.encode(), "direktori.csv")
-    client.post(reverse("stakeholders:import_preview"), {"confirm": "1"})
+    job = confirm(client, upload_and_check(client, changed))
+    assert (job.create_count, job.update_count) == (0, 4)
     assert Stakeholder.objects.count() == 4 and Licence.objects.count() == 3
     first.refresh_from_db()
     assert first.phone == "+6281311112222"
+    assert AuditEvent.objects.filter(
+        actor=staf_data, action="update", object_id=str(first.pk), message="Data diubah"
+    ).exists()
 
 
 def test_export_can_be_imported_back_unchanged(client, staf_data):
     client.force_login(staf_data)
-    upload(client, GOOD_CSV.encode(), "direktori.csv")
-    client.post(reverse("stakeholders:import_preview"), {"confirm": "1"})
+    confirm(client, upload_and_check(client, GOOD_CSV))
     exported = streamed(client.get(reverse("stakeholders:export_xlsx")))
     result = import_preview(name="ekspor.xlsx", content=exported)
     assert result.is_valid, errors(result)
     assert result.update_count == 4
-    events = AuditEvent.objects.count()
-    stakeholder_import(preview=result, by=staf_data)
-    assert AuditEvent.objects.count() == events  # nothing differed, nothing written
+    events = AuditEvent.objects.filter(content_type__model="stakeholder").count()
+    job = confirm(client, upload_and_check(client, exported, "ekspor.xlsx"))
+    assert job.status == ImportJob.Status.READY and job.update_count == 4
+    # nothing differed, nothing written
+    assert AuditEvent.objects.filter(content_type__model="stakeholder").count() == events
 
 
 def test_rows_matched_by_licence_number_or_nib():
@@ -162,23 +202,24 @@ def test_duplicate_licence_numbers_in_one_file_are_refused():
 def test_an_invalid_file_writes_nothing_even_when_confirmed(client, staf_data):
     client.force_login(staf_data)
     bad = GOOD_CSV + "\np3mi,PT. Rusak,Kota Kendari,,,cabang,,UJI/RUSAK,bukan-tanggal,\n"
-    response = upload(client, bad.encode(), "direktori.csv")
-    assert response.status_code == 302
-    page = client.get(reverse("stakeholders:import_preview")).content.decode()
+    job = upload_and_check(client, bad)
+    assert job.status == ImportJob.Status.READY and job.error_count == 1 and not job.may_confirm
+    page = client.get(job.get_absolute_url()).content.decode()
     assert "Tidak ada data yang disimpan" in page and "Masukkan tanggal yang valid" in page
-    response = client.post(reverse("stakeholders:import_preview"), {"confirm": "1"})
-    assert response.status_code == 200
+    assert 'name="confirm"' not in page
+    job = confirm(client, job)  # a forged confirm is refused
+    assert job.stage == ImportJob.Stage.CHECK
     assert not Stakeholder.objects.exists()
 
 
-def test_a_file_over_10_mb_is_refused(client, staf_data):
+def test_a_file_over_20_mb_is_refused(client, staf_data):
     client.force_login(staf_data)
-    big = (HEADER + "\n").encode() + b"p3mi,PT. Besar\n" * (20 * 1024 * 1024 // 15)
-    assert len(big) > 20 * 1024 * 1024 - 100
+    big = (HEADER + "\n").encode() + b"p3mi,PT. Besar\n" * (21 * 1024 * 1024 // 15)
+    assert len(big) > 20 * 1024 * 1024
     response = upload(client, big, "besar.csv")
     assert response.status_code == 200
-    assert "lebih besar dari 10 MB" in str(response.context["form"].errors["file"])
-    assert client.session.get("stakeholder_import") is None
+    assert "lebih besar dari 20 MB" in str(response.context["form"].errors["file"])
+    assert not ImportJob.objects.exists()
 
 
 def test_a_non_spreadsheet_renamed_xlsx_is_refused(client, staf_data):
@@ -195,7 +236,9 @@ def test_a_non_spreadsheet_renamed_xlsx_is_refused(client, staf_data):
     assert "bukan berkas CSV" in str(response.context["form"].errors["file"])
     response = upload(client, b"jenis,nama\n", "daftar.pdf")
     assert "Hanya berkas CSV atau XLSX" in str(response.context["form"].errors["file"])
-    assert not Stakeholder.objects.exists()
+    response = upload(client, b"nama,alamat\nPT. A,Kendari\n", "daftar.csv")
+    assert "Kolom wajib tidak ada: jenis" in str(response.context["form"].errors["file"])
+    assert not Stakeholder.objects.exists() and not ImportJob.objects.exists()
 
 
 def test_xlsx_with_real_dates_imports(staf_data):
@@ -215,38 +258,66 @@ def test_xlsx_with_real_dates_imports(staf_data):
     assert licence.status == LicenceStatus.SUSPENDED
 
 
-def test_the_preview_file_is_kept_privately_and_removed_after_import(client, staf_data):
+def test_the_file_is_kept_privately_and_removed_after_import(client, staf_data):
     client.force_login(staf_data)
-    upload(client, GOOD_CSV.encode(), "direktori.csv")
-    path = client.session["stakeholder_import"]["path"]
+    job = upload_and_check(client, GOOD_CSV)
+    path = job.path
     assert path.startswith("imports/stakeholders/") and default_storage.exists(path)
-    client.post(reverse("stakeholders:import_preview"), {"confirm": "1"})
-    assert not default_storage.exists(path)
+    job = confirm(client, job)
+    assert job.path == "" and not default_storage.exists(path)
 
 
-def test_preview_without_an_upload_goes_back_to_the_upload_page(client, staf_data, verifikator):
-    url = reverse("stakeholders:import_preview")
-    assert client.get(url).status_code == 302
-    client.force_login(verifikator)
-    assert client.get(url).status_code == 403
+def test_cancelling_deletes_the_file_and_writes_nothing(client, staf_data):
     client.force_login(staf_data)
-    response = client.get(url)
-    assert response.status_code == 302 and response["Location"] == reverse("stakeholders:import")
+    job = upload_and_check(client, GOOD_CSV)
+    path = job.path
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("stakeholders:import_job_action", args=[job.pk]), {"cancel": "1"}
+        )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.stage == ImportJob.Stage.CANCELLED and not default_storage.exists(path)
+    assert run(job).stage == ImportJob.Stage.CANCELLED
+    confirm(client, job)
+    assert not Stakeholder.objects.exists()
 
 
-def test_a_file_with_too_many_rows_is_refused_before_any_row_is_checked():
+def test_a_file_with_too_many_rows_is_refused_before_any_row_is_checked(settings):
+    settings.STAKEHOLDER_IMPORT_MAX_ROWS = 1000
     text = "jenis,nama\n" + "p3mi,PT. Banyak\n" * 1001
     with pytest.raises(ImportFileError, match="lebih dari 1000 baris"):
         preview(text)
 
 
+def test_the_row_limit_fails_the_job_with_the_reason(client, staf_data, settings):
+    settings.STAKEHOLDER_IMPORT_MAX_ROWS = 100
+    client.force_login(staf_data)
+    job = upload_and_check(client, "jenis,nama\n" + "p3mi,PT. Banyak\n" * 101)
+    assert job.status == ImportJob.Status.FAILED
+    assert "lebih dari 100 baris" in job.error
+    assert "lebih dari 100 baris" in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_the_default_limits_are_50000_rows_and_20_mb(settings):
+    assert settings.STAKEHOLDER_IMPORT_MAX_ROWS == 50_000
+    assert settings.STAKEHOLDER_IMPORT_MAX_BYTES == 20 * 1024 * 1024
+
+
 def test_abandoned_preview_files_are_swept_after_a_day(client, staf_data):
     client.force_login(staf_data)
-    upload(client, GOOD_CSV.encode(), "direktori.csv")
-    path = client.session["stakeholder_import"]["path"]
+    job = upload_and_check(client, GOOD_CSV)
+    path = job.path
+    # A stray file no job refers to (e.g. a crash between saving and the job row).
+    stray = default_storage.save("imports/stakeholders/stray.csv", io.BytesIO(b"jenis,nama"))
     assert import_uploads_sweep() == 0 and default_storage.exists(path)
     day_old = time.time() - 25 * 3600
-    os.utime(default_storage.path(path), (day_old, day_old))
-    assert import_uploads_sweep() == 1 and not default_storage.exists(path)
-    # The session now points at nothing: the preview asks for a new upload.
-    assert client.get(reverse("stakeholders:import_preview")).status_code == 302
+    os.utime(default_storage.path(stray), (day_old, day_old))
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=job.created_at - datetime.timedelta(hours=25)
+    )
+    assert import_uploads_sweep() == 2
+    assert not default_storage.exists(path) and not default_storage.exists(stray)
+    job.refresh_from_db()
+    assert job.stage == ImportJob.Stage.CANCELLED
+    assert "dibatalkan" in client.get(job.get_absolute_url()).content.decode()

@@ -242,8 +242,13 @@ def test_registration_counts_match_a_count_of_each_role():
         )
     rows = [p3mi, lpk, clinic, StakeholderFactory()]
     columns = stakeholder_figures(rows)
-    assert [f.key for f in columns] == ["registered", "verified", "departed"]
-    values = [{v.figure.key: v.value for v in s.figures} for s in rows]
+    registration_keys = ["registered", "verified", "departed"]
+    # Higher apps add their own figures after these (complaints: its counts per P3MI).
+    assert [f.key for f in columns][:3] == registration_keys
+    values = [
+        {v.figure.key: v.value for v in s.figures if v.figure.key in registration_keys}
+        for s in rows
+    ]
     assert values == [
         {"registered": 4, "verified": 2, "departed": 1},
         {"registered": 2, "verified": 1, "departed": 1},
