@@ -20,7 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from .models import AuditEvent, NumberSequence, User
+from .models import AuditEvent, BackgroundJob, NumberSequence, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -95,6 +95,20 @@ def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
+
+
+def job_mark_failed(*, model: type[BackgroundJob], job_id: int, exc: BaseException) -> None:
+    """Record that a run of a background job (a letter, an export) failed, with the error the
+    user sees; a run that finished meanwhile keeps its READY state."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        job = model.objects.select_for_update().get(pk=job_id)
+        if job.status != BackgroundJob.Status.READY:
+            job.status = BackgroundJob.Status.FAILED
+            job.error = f"{type(exc).__name__}: {exc}"[:2000]
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "error", "finished_at"])
 
 
 def sequence_next(*, name: str, year: int) -> int:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from bp3mi.mail import queue_after_commit
 from bp3mi.models import AuditEvent, User
-from bp3mi.services import audit_record, sequence_next
+from bp3mi.services import audit_record, job_mark_failed, sequence_next
 from registrations.choices import RegistrationStatus as RS
 from registrations.models import Registration
 from registrations.services import registration_transition
@@ -460,13 +460,7 @@ def letter_generate(*, letter_id: int) -> Letter:
             location=settings.OFFICE["city"],
         )
     except Exception as exc:
-        with transaction.atomic():
-            failed = Letter.objects.select_for_update().get(pk=letter_id)
-            if failed.status != Letter.Status.READY:
-                failed.status = Letter.Status.FAILED
-                failed.error = f"{type(exc).__name__}: {exc}"[:2000]
-                failed.finished_at = timezone.now()
-                failed.save(update_fields=["status", "error", "finished_at"])
+        job_mark_failed(model=Letter, job_id=letter_id, exc=exc)
         raise
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter_id)

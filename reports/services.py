@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bp3mi.models import AuditEvent, User
-from bp3mi.services import audit_record
+from bp3mi.services import audit_record, job_mark_failed
 
 from . import selectors, writers
 from .choices import ComplaintDimension, Dimension, ExportFormat, ReportKind
@@ -195,13 +195,7 @@ def export_generate(*, export_id: int) -> ReportExport:
             with os.fdopen(fd, "w+b") as out, translation.override("id"):
                 rows = _write(export, out)
         except Exception as exc:
-            with transaction.atomic():
-                failed = ReportExport.objects.select_for_update().get(pk=export_id)
-                if failed.status != ReportExport.Status.READY:
-                    failed.status = ReportExport.Status.FAILED
-                    failed.error = f"{type(exc).__name__}: {exc}"[:2000]
-                    failed.finished_at = timezone.now()
-                    failed.save(update_fields=["status", "error", "finished_at"])
+            job_mark_failed(model=ReportExport, job_id=export_id, exc=exc)
             raise
         with transaction.atomic():
             export = ReportExport.objects.select_for_update().get(pk=export_id)
