@@ -136,7 +136,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "bp3mi",
+            # Several installations (or a test run beside a development server) may share
+            # one Redis database: each counts its rate limits under its own prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="bp3mi"),
         }
     }
 else:

@@ -136,72 +136,103 @@ def _database_url_for_worker(connection) -> str:
     return f"postgres://{auth}{s.get('HOST') or 'localhost'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
+def worker_environment(queue: dict, database_url: str, mail_dir: str) -> dict[str, str]:
+    """The environment of a process that shares this test run's queue (on the configured
+    broker) and database, and writes its e-mails as files into `mail_dir`."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue["queue"],
+        "DJANGO_SETTINGS_MODULE": "bp3mi.settings",
+        "EMAIL_URL": f"filemail:///{mail_dir}",  # django-environ drops one slash
+    }
+    if queue["queue_dir"]:
+        env["CELERY_QUEUE_DIR"] = queue["queue_dir"]
+    return env
+
+
+def celery_worker_command(queue: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "bp3mi",
+        "worker",
+        "--loglevel=INFO",
+        "--concurrency=1",
+        "--pool=prefork",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-Q",
+        queue,
+        "-n",
+        f"test-{uuid.uuid4().hex[:6]}@%h",
+    ]
+
+
+def start_process(command: list[str], *, env: dict[str, str], name: str) -> subprocess.Popen:
+    """Start a server process with its output going to a log file (`process.log_path`)."""
+    log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)  # noqa: SIM115 - lives as long as the process
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    process.log_path = log.name
+    return process
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a process from `start_process` (TERM, then KILL) and delete its log."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+    os.unlink(process.log_path)
+
+
+def process_log(process: subprocess.Popen, chars: int = 4000) -> str:
+    return Path(process.log_path).read_text(errors="replace")[-chars:]
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, _isolated_task_queue):
     """Start `celery worker` as a separate process on the configured broker, consuming this
     test run's queue and using the test database. Yields the Popen; stops it afterwards."""
     from django.db import connection
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for_worker(connection),
-        "CELERY_TASK_DEFAULT_QUEUE": _isolated_task_queue["queue"],
-        "DJANGO_SETTINGS_MODULE": "bp3mi.settings",
-    }
-    if _isolated_task_queue["queue_dir"]:
-        env["CELERY_QUEUE_DIR"] = _isolated_task_queue["queue_dir"]
     # The worker's e-mails land as files that `worker_outbox` reads back.
     mail_dir = tempfile.mkdtemp(prefix="celery-mail-")
-    env["EMAIL_URL"] = f"filemail:///{mail_dir}"  # django-environ drops one slash
-    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115 - lives as long as the worker
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "bp3mi",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--pool=prefork",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            _isolated_task_queue["queue"],
-            "-n",
-            f"test-{uuid.uuid4().hex[:6]}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    process = start_process(
+        celery_worker_command(_isolated_task_queue["queue"]),
+        env=worker_environment(
+            _isolated_task_queue, _database_url_for_worker(connection), mail_dir
+        ),
+        name="celery-worker",
     )
-    process.log_path = log.name
     process.mail_dir = mail_dir
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        os.unlink(log.name)
+        stop_process(process)
         shutil.rmtree(mail_dir, ignore_errors=True)
 
 
-def worker_outbox(process) -> list[EmailMessage]:
-    """The e-mails a `celery_worker_process` has sent (Django's file backend, one file per
-    connection, messages separated by a line of dashes)."""
+def outbox(mail_dir) -> list[EmailMessage]:
+    """The e-mails Django's file backend wrote into `mail_dir` (one file per connection,
+    messages separated by a line of dashes)."""
     messages = []
-    for path in sorted(Path(process.mail_dir).glob("*.log")):
+    for path in sorted(Path(mail_dir).glob("*.log")):
         for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
             if chunk.strip():
                 messages.append(BytesParser(policy=email_policy.default).parsebytes(chunk))
     return messages
+
+
+def worker_outbox(process) -> list[EmailMessage]:
+    """The e-mails a `celery_worker_process` has sent."""
+    return outbox(process.mail_dir)
 
 
 def wait_for(predicate, *, timeout=60.0, interval=0.2, process=None):
@@ -214,9 +245,7 @@ def wait_for(predicate, *, timeout=60.0, interval=0.2, process=None):
         if process is not None and process.poll() is not None:
             break
         time.sleep(interval)
-    detail = ""
-    if process is not None:
-        detail = Path(process.log_path).read_text()[-4000:]
+    detail = process_log(process) if process is not None else ""
     pytest.fail(f"condition not met within {timeout}s\n{detail}")
 
 
