@@ -54,12 +54,18 @@ def upload(page, name: str, path) -> None:
     expect(page.get_by_text(f"{name} berhasil diunggah.")).to_be_visible()
 
 
-def file_complaint(page) -> tuple[str, str]:
+def _no_audit(page) -> None:
+    return None
+
+
+def file_complaint(page, *, audit=_no_audit) -> tuple[str, str]:
     """A mother in Wakatobi files from her phone, without an account; returns the case
-    number and the tracking code the confirmation page shows."""
+    number and the tracking code the confirmation page shows. `audit(page)` runs on the
+    form and on the confirmation."""
     page.goto("/")
     page.get_by_role("link", name="Sampaikan pengaduan secara daring").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sampaikan pengaduan")
+    audit(page)
     page.get_by_label("Keluarga pekerja migran").check()
     page.get_by_label("Hubungan dengan pekerja", exact=False).fill("Ibu")
     page.get_by_label("Nama Anda (pengadu)", exact=False).fill("Wa Ode Hasna")
@@ -77,6 +83,7 @@ def file_complaint(page) -> tuple[str, str]:
     number = page.locator("#nomor-pengaduan").inner_text().strip()
     code = page.locator("#kode-pelacakan").inner_text().strip()
     assert re.fullmatch(r"ADU-\d{4}-\d{5}", number) and len(code) == 11
+    audit(page)
     return number, code
 
 
@@ -118,12 +125,16 @@ def open_complaint_closure(desk) -> None:
     )
 
 
-def request_monthly_tables(page, *, export_format: str, year: int, month: int) -> None:
-    """From the staff statistics dashboard, ask for the ministry's monthly tables."""
+def request_monthly_tables(
+    page, *, export_format: str, year: int, month: int, audit=_no_audit
+) -> None:
+    """From the staff statistics dashboard, ask for the ministry's monthly tables
+    (`audit(page)` runs on the request form)."""
     page.goto("/dasbor/")
     page.get_by_role("link", name="Buka dasbor statistik").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dasbor statistik")
     page.get_by_role("link", name="Buat laporan").first.click()
+    audit(page)
     page.get_by_label("Tabel bulanan untuk Kementerian").check()
     page.get_by_label(export_format, exact=True).check()
     page.get_by_role("spinbutton", name=re.compile("^Tahun")).fill(str(year))

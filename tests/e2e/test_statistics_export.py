@@ -15,6 +15,13 @@ from tests.conftest import axe_violations
 from tests.factories import PASSWORD, UserFactory
 from tests.statistics.conftest import place
 
+from . import steps
+from .steps import sign_in
+
+
+def assert_no_serious_findings(page):
+    assert axe_violations(page, impacts=("critical", "serious")) == []
+
 
 @pytest.mark.browser
 @pytest.mark.worker
@@ -26,23 +33,14 @@ def test_staff_request_an_xlsx_and_download_it(browser, live_server, celery_work
     context = browser.new_context(base_url=live_server.url, locale="id-ID", accept_downloads=True)
     context.set_default_timeout(20000)
     page = context.new_page()
-    page.goto("/akun/masuk/")
-    page.get_by_label("E-mail").fill(staff.email)
-    page.get_by_label("Sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).to_have_url(re.compile(r"/dasbor/$"))
-
-    page.get_by_role("link", name="Buka dasbor statistik").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dasbor statistik")
-    page.get_by_role("link", name="Buat laporan").first.click()
-    assert axe_violations(page, impacts=("critical", "serious")) == []
-    page.get_by_label("Tabel bulanan untuk Kementerian").check()
-    page.get_by_label("XLSX (Excel)").check()
-    page.get_by_role("spinbutton", name=re.compile("^Tahun")).fill("2026")
-    page.get_by_role("combobox", name=re.compile("^Bulan")).select_option("3")
-    page.get_by_role("button", name="Buat laporan").click()
-
-    expect(page).to_have_url(re.compile(r"/statistik/unduhan/$"))
+    sign_in(page, staff)
+    steps.request_monthly_tables(
+        page,
+        export_format="XLSX (Excel)",
+        year=2026,
+        month=3,
+        audit=assert_no_serious_findings,
+    )
     expect(page.get_by_text("Ekspor sedang dibuat")).to_be_visible()
     # No reload: htmx polls the list until the worker has written the file.
     link = page.get_by_role("link", name="Unduh")

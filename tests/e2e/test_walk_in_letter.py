@@ -18,20 +18,12 @@ from registrations.choices import RegistrationStatus
 from registrations.models import Registration
 from tests.conftest import axe_violations, wait_for, worker_outbox
 from tests.documents.files import pdf_bytes
-from tests.factories import PASSWORD, UserFactory, country, region
+from tests.factories import UserFactory
+
+from . import steps
+from .steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
-
-NIK = "7471015708950001"  # Kota Kendari, born 17-08-1995, female
-
-
-def sign_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/akun/masuk/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).to_have_url(re.compile(r"/dasbor/$"))
 
 
 def test_a_walk_in_goes_from_the_desk_to_a_signed_one_page_letter_with_its_mails(
@@ -46,29 +38,10 @@ def test_a_walk_in_goes_from_the_desk_to_a_signed_one_page_letter_with_its_mails
 
     # 1. The desk officer records the person who came to the LTSA desk.
     sign_in(page, desk)
-    page.goto("/petugas/pendaftaran/baru/")
-    page.locator("input[name=nik]").fill(NIK)
-    page.locator("input[name=full_name]").fill("Wa Ode Sitti Aisyah")
-    page.locator("input[name=sex][value=P]").check()
-    page.locator("input[name=birthplace]").fill("Kendari")
-    page.locator("input[name=birth_date]").fill("1995-08-17")
-    page.locator("select[name=marital_status]").select_option(value="belum_kawin")
-    page.locator("textarea[name=address], input[name=address]").first.fill("Jl. Sao-Sao No. 5")
-    page.locator("select[name=residence]").select_option(value=str(region("74.71").pk))
-    page.locator("input[name=kecamatan]").fill("Kadia")
-    page.locator("input[name=village]").fill("Bende")
-    page.locator("input[name=phone]").fill("0812 3456 7890")
-    page.locator("input[name=email]").fill("aisyah@contoh.test")
-    page.locator("input[name=family_name]").fill("La Ode Ali")
-    page.locator("select[name=family_relation]").select_option(value="ayah")
-    page.locator("input[name=family_phone]").fill("0813 1111 2222")
-    page.locator("select[name=education]").select_option(value="sma")
-    page.locator("input[name=scheme][value=g2g]").check()
-    page.locator("select[name=destination_country]").select_option(value=str(country("JP").pk))
-    page.locator("select[name=occupation]").select_option(index=1)
-    page.locator("input[name=employer_type][value=badan_hukum]").check()
-    page.get_by_role("button", name="Simpan dan ajukan").click()
-    registration = wait_for(lambda: Registration.objects.filter(applicant__nik=NIK).first())
+    steps.record_walk_in(page, email="aisyah@contoh.test")
+    registration = wait_for(
+        lambda: Registration.objects.filter(applicant__nik=steps.WALK_IN_NIK).first()
+    )
     assert registration.applicant.user is None
     assert registration.status == RegistrationStatus.SUBMITTED
 
@@ -77,11 +50,7 @@ def test_a_walk_in_goes_from_the_desk_to_a_signed_one_page_letter_with_its_mails
     expect(page.get_by_text("Pendaftaran di loket: pindai")).to_be_visible()
     assert axe_violations(page) == []
     for requirement in requirements_for(registration=registration):
-        name = requirement.document_type.name
-        page.get_by_role("link", name=f"Unggah {name}", exact=True).click()
-        page.get_by_label("Berkas dokumen").set_input_files(str(scan))
-        page.get_by_role("button", name="Kirim dokumen").click()
-        expect(page.get_by_text(f"{name} berhasil diunggah.")).to_be_visible()
+        steps.upload(page, requirement.document_type.name, scan)
     uploaded = Document.objects.filter(registration=registration)
     assert uploaded.count() == len(requirements_for(registration=registration))
     assert set(uploaded.values_list("uploaded_by", flat=True)) == {desk.pk}
