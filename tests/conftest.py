@@ -1,7 +1,9 @@
 """Fixtures shared by the whole suite: a user per role, the browser, a real Celery worker."""
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -173,22 +175,33 @@ def celery_worker_command(queue: str) -> list[str]:
 
 
 def start_process(command: list[str], *, env: dict[str, str], name: str) -> subprocess.Popen:
-    """Start a server process with its output going to a log file (`process.log_path`)."""
+    """Start a server process in a process group of its own (it and the children it forks),
+    with its output going to a log file (`process.log_path`)."""
     log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)  # noqa: SIM115 - lives as long as the process
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     log.close()
     process.log_path = log.name
     return process
 
 
 def stop_process(process: subprocess.Popen) -> None:
-    """Stop a process from `start_process` (TERM, then KILL) and delete its log."""
+    """Stop a process from `start_process` (TERM, so it stops its children, then KILL for
+    its whole group) and delete its log."""
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # a child left behind by its parent
     os.unlink(process.log_path)
 
 

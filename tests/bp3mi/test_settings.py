@@ -67,3 +67,14 @@ def test_production_collectstatic_gathers_every_referenced_file(tmp_path):
 def test_production_settings_pass_the_deployment_checklist():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_installation_names_its_own_prefix_in_a_shared_redis_cache():
+    show = "from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])"
+    redis = "redis://127.0.0.1:6379/0"  # only read into the settings, never connected to
+    default = run_manage("shell", "-v", "0", "-c", show, REDIS_URL=redis)
+    assert default.stdout.strip() == "bp3mi", default.stderr
+    named = run_manage(
+        "shell", "-v", "0", "-c", show, REDIS_URL=redis, CACHE_KEY_PREFIX="kantor-kendari"
+    )
+    assert named.stdout.strip() == "kantor-kendari", named.stderr

@@ -210,38 +210,44 @@ def _stack_processes(
         "LETTER_SIGNING_CERT": str(office.cert),
         "CACHE_KEY_PREFIX": f"test-stack-{secrets.token_hex(4)}",
     }
-    web = start_process(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bp3mi.wsgi",
-            f"--workers={GUNICORN_WORKERS}",
-            f"--bind=127.0.0.1:{port}",
-            f"--certfile={certificate}",
-            f"--keyfile={tls_key}",
-            "--access-logfile=-",
-            "--graceful-timeout=5",
-        ],
-        env=_production_environment(
-            worker_environment(_isolated_task_queue, database_url, str(web_mail)), **common
-        ),
-        name="gunicorn",
-    )
-    worker = start_process(
-        celery_worker_command(_isolated_task_queue["queue"]),
-        env=_production_environment(
-            worker_environment(_isolated_task_queue, database_url, str(worker_mail)), **common
-        ),
-        name="celery-worker",
-    )
-    running = Stack(url, web, worker, web_mail, worker_mail, certificate, content_types)
+    started = []
     try:
+        started.append(
+            start_process(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "bp3mi.wsgi",
+                    f"--workers={GUNICORN_WORKERS}",
+                    f"--bind=127.0.0.1:{port}",
+                    f"--certfile={certificate}",
+                    f"--keyfile={tls_key}",
+                    "--access-logfile=-",
+                    "--graceful-timeout=5",
+                ],
+                env=_production_environment(
+                    worker_environment(_isolated_task_queue, database_url, str(web_mail)), **common
+                ),
+                name="gunicorn",
+            )
+        )
+        started.append(
+            start_process(
+                celery_worker_command(_isolated_task_queue["queue"]),
+                env=_production_environment(
+                    worker_environment(_isolated_task_queue, database_url, str(worker_mail)),
+                    **common,
+                ),
+                name="celery-worker",
+            )
+        )
+        running = Stack(url, *started, web_mail, worker_mail, certificate, content_types)
         _wait_until_serving(running)
         yield running
     finally:
-        stop_process(web)
-        stop_process(worker)
+        for process in started:
+            stop_process(process)
 
 
 def _restore_content_type_ids(known: dict[tuple[str, str], int]) -> None:
