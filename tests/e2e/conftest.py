@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -51,6 +51,7 @@ class Stack:
     worker_mail: Path
     certificate: Path
     content_types: dict[tuple[str, str], int]
+    contexts: list = field(default_factory=list)
 
     def outbox(self):
         """Every e-mail sent so far, by the web servers (sign-up) and the worker."""
@@ -81,7 +82,13 @@ class Stack:
             **screen,
         )
         context.set_default_timeout(20000)
+        self.contexts.append(context)
         return context.new_page()
+
+    def close_pages(self) -> None:
+        """Close the test's browser contexts, so no page keeps polling the servers."""
+        while self.contexts:
+            self.contexts.pop().close()
 
 
 def _without_noise(log: str) -> str:
@@ -275,7 +282,8 @@ def stack(transactional_db, _stack_processes):
     it (transactional_db), as for pytest's live server."""
     _restore_content_type_ids(_stack_processes.content_types)
     _stack_processes.assert_running()
-    return _stack_processes
+    yield _stack_processes
+    _stack_processes.close_pages()
 
 
 @pytest.hookimpl(wrapper=True)
