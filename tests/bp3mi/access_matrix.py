@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from registrations.nik import build_nik
 from tests.documents.files import pdf_bytes
+from tests.registrations.test_walk_in import walk_in_data
 
 ANONYMOUS = "anonymous"
 CPMI = "cpmi"  # a CPMI, not the owner of the objects
@@ -50,6 +53,18 @@ REFUSALS = {LOGIN, ADMIN_LOGIN, 403, 404, 405}
 Expected = int | str | frozenset
 
 
+def url_patterns(resolver=None, namespace=""):
+    """(namespace, qualified name or None, pattern) of every URL pattern, through every
+    include; the namespace is "" or ends with a colon ("admin:")."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield namespace, (f"{namespace}{entry.name}" if entry.name else None), entry
+
+
 def everyone(status: Expected = 200) -> dict[str, Expected]:
     return dict.fromkeys(ACTORS, status)
 
@@ -73,12 +88,13 @@ class Post:
     """A POST the view accepts. Actors in `allowed` may perform it (OWNER: the owner of the
     object); every other actor POSTs `data` and must be refused (the GET's status, or the one
     `refused` gives) and leave the database unchanged. `proof`: the allowed `by` actor's POST of
-    the same data changes the database (the payload is one that works)."""
+    the same data changes the database (the payload is one that works), after `prepare`."""
 
     allowed: frozenset[str]
     data: Callable[[Any], dict] = lambda w: {}
     refused: dict[str, Expected] = field(default_factory=dict)
     proof: str | None = None
+    prepare: Callable[[Any], None] | None = None  # puts the world in a state the proof needs
 
 
 PUBLIC_FORM = "public form"  # a POST anyone may make (sign in, sign up, file a complaint...)
@@ -89,6 +105,10 @@ class Entry:
     get: dict[str, Expected]
     kwargs: Callable[[Any], dict] = lambda w: {}
     post: Post | str | None = None
+
+
+def set_status(obj, status: str, **fields) -> None:
+    type(obj).objects.filter(pk=obj.pk).update(status=status, **fields)
 
 
 def pdf_file(name: str = "berkas.pdf") -> SimpleUploadedFile:
@@ -191,6 +211,13 @@ def report_data(w) -> dict:
     }
 
 
+def password_change_data() -> dict:
+    from tests.factories import PASSWORD
+
+    new = "sandi-baru-matriks-2026"
+    return {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+
+
 def complaint_data(w) -> dict:
     return {
         "category": w.category.pk,
@@ -215,7 +242,9 @@ MATRIX: dict[str, Entry] = {
     "activate": Entry(
         everyone(), kwargs=lambda w: {"uidb64": w.uidb64, "token": w.token}, post=PUBLIC_FORM
     ),
-    "password_change": Entry(signed_in(), post=Post(allowed=SIGNED_IN)),
+    "password_change": Entry(
+        signed_in(), post=Post(SIGNED_IN, lambda w: password_change_data(), proof=CPMI)
+    ),
     "password_change_done": Entry(signed_in()),
     "password_reset": Entry(everyone(), post=PUBLIC_FORM),
     "password_reset_done": Entry(everyone()),
@@ -297,8 +326,13 @@ MATRIX: dict[str, Entry] = {
     "registrations:timeline": Entry(OWN_REGISTRATION, kwargs=reg),
     "registrations:step": Entry(
         OWN_REGISTRATION,
-        kwargs=lambda w: {"pk": w.registration.pk, "step": "identitas"},
-        post=Post(frozenset({OWNER}), identity_data),
+        kwargs=lambda w: {"pk": w.registration.pk, "step": "pendidikan"},
+        post=Post(
+            frozenset({OWNER}),
+            lambda w: {"education": "diploma", "experience": "Dua tahun di pabrik."},
+            proof=OWNER,
+            prepare=lambda w: set_status(w.registration, "perbaikan"),
+        ),
     ),
     "registrations:check": Entry(OWN_REGISTRATION, kwargs=reg, post=Post(frozenset({OWNER}))),
     "registrations:receipt": Entry(OWN_REGISTRATION, kwargs=reg),
@@ -313,7 +347,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "registrations:list": Entry(only(*REGISTRATION_OFFICERS)),
     "registrations:walk_in": Entry(
-        only(VERIFIKATOR, ADMIN), post=Post(frozenset({VERIFIKATOR, ADMIN}), identity_data)
+        only(VERIFIKATOR, ADMIN),
+        post=Post(frozenset({VERIFIKATOR, ADMIN}), lambda w: walk_in_data(), proof=VERIFIKATOR),
     ),
     "registrations:detail": Entry(only(*REGISTRATION_OFFICERS), kwargs=reg),
     "registrations:status": Entry(
@@ -364,7 +399,13 @@ MATRIX: dict[str, Entry] = {
         ),
     ),
     "documents:request_correction": Entry(
-        only(VERIFIKATOR, ADMIN, status=405), kwargs=reg, post=Post(frozenset({VERIFIKATOR, ADMIN}))
+        only(VERIFIKATOR, ADMIN, status=405),
+        kwargs=reg,
+        post=Post(
+            frozenset({VERIFIKATOR, ADMIN}),
+            proof=VERIFIKATOR,
+            prepare=lambda w: set_status(w.document, "ditolak", reject_reason="tidak_terbaca"),
+        ),
     ),
     "documents:signing": Entry(only(KEPALA, ADMIN)),
     "documents:sign": Entry(only(KEPALA, ADMIN), kwargs=reg, post=Post(frozenset({KEPALA, ADMIN}))),
@@ -419,6 +460,7 @@ MATRIX: dict[str, Entry] = {
         post=Post(
             CASE_OWNER,
             lambda w: {**complaint_data(w), "worker_name": "La Uji Diubah"},
+            proof=ADMIN,
         ),
     ),
     "complaints:case_assign": Entry(
@@ -457,7 +499,15 @@ MATRIX: dict[str, Entry] = {
     "complaints:case_reopen": Entry(
         CASE_ACTION,
         kwargs=case,
-        post=Post(CASE_OWNER, lambda w: {"reason": "Ada kabar baru."}, refused=HIDDEN_CASE),
+        post=Post(
+            CASE_OWNER,
+            lambda w: {"reason": "Ada kabar baru."},
+            refused=HIDDEN_CASE,
+            proof=OWNER,
+            prepare=lambda w: set_status(
+                w.case, "ditutup", closure_reason="unreachable_60d", closed_at=timezone.now()
+            ),
+        ),
     ),
     # A supervisor reads the linked registration but does not link one: 404 on POST.
     "complaints:case_registration": Entry(
@@ -475,4 +525,27 @@ MATRIX: dict[str, Entry] = {
     ),
     # --- The Django admin, one entry for all its pages ---------------------------------------
     "admin:index": Entry({**everyone(ADMIN_LOGIN), ADMIN: 200}),
+}
+
+# What the owner of the objects gets on the URLs where others of the same role get 404: the
+# 404s are the scope, not a broken page. (The registration is submitted, so its form pages
+# send the owner back to the timeline.) POST-only actions are proven by their POST.
+OWNER_GET: dict[str, Expected] = {
+    "registrations:timeline": 200,
+    "registrations:step": 302,
+    "registrations:check": 302,
+    "registrations:receipt": 200,
+    "registrations:withdraw": 200,
+    "documents:checklist": 200,
+    "documents:upload": 200,
+    "documents:download": 200,
+    "documents:letter_download": 200,
+    "documents:letter_state": 200,
+    "stakeholders:import_job": 200,
+    "statistics:download": 200,
+    "complaints:case_detail": 200,
+    "complaints:case_edit": 200,
+    "complaints:case_close": 200,
+    "complaints:case_registration": 200,
+    "complaints:attachment_download": 200,
 }
