@@ -340,7 +340,7 @@ def test_posts_an_actor_may_not_make_are_refused_and_change_nothing(client, worl
     sign_in(client, actor)
     wrong = {}
     names = refused_posts(actor)
-    assert names or actor == ANONYMOUS
+    assert names
     for name in names:
         post = MATRIX[name].post
         expected = post.refused.get(actor, MATRIX[name].get[actor])
@@ -372,11 +372,13 @@ def test_the_same_post_by_who_may_make_it_changes_the_database(client, world, na
         post.prepare(world)
     before = snapshot(world.media)
     response = client.post(url_of(name, world), post.data(world))
-    errors = []
-    if response.context:
-        for key in ("form", "forms", "status_form"):
-            form = response.context.get(key)
-            if form is not None and hasattr(form, "errors"):
-                errors.append(form.errors)
-    assert response.status_code in {200, 302}, (response.status_code, errors)
-    assert changed_tables(before, snapshot(world.media)), (response.status_code, errors)
+    # An audit row alone does not count: some views log the page they show with the errors.
+    changed = set(changed_tables(before, snapshot(world.media))) - {"bp3mi.AuditEvent"}
+    assert response.status_code < 400 and changed, (response.status_code, form_errors(response))
+
+
+def form_errors(response) -> list:
+    """The errors of the forms the response shows, to tell why a POST changed nothing."""
+    context = response.context or {}
+    forms = (context.get(key) for key in ("form", "forms", "status_form", "milestone_form"))
+    return [form.errors for form in forms if form is not None and hasattr(form, "errors")]
