@@ -7,8 +7,8 @@ builds (`tests/bp3mi/test_access_matrix.py`). The objects are owned by other peo
 registration with its document and letters, another Staf Data's export and import job, a
 sensitive complaint case assigned to another complaint officer.
 
-`test_access_matrix.py` walks the URL resolver: a named URL missing here fails the test, so a
-new view cannot be added without saying who may use it.
+`test_access_matrix.py` walks the URL resolver: a URL missing here (or without a name) fails
+the test, so a new view cannot be added without saying who may use it.
 """
 
 from __future__ import annotations
@@ -87,8 +87,9 @@ def only(*actors: str, status: Expected = 200, **others: Expected) -> dict[str, 
 class Post:
     """A POST the view accepts. Actors in `allowed` may perform it (OWNER: the owner of the
     object); every other actor POSTs `data` and must be refused (the GET's status, or the one
-    `refused` gives) and leave the database unchanged. `proof`: the allowed `by` actor's POST of
-    the same data changes the database (the payload is one that works), after `prepare`."""
+    `refused` gives) and leave the database unchanged. `proof` names an allowed actor (or
+    OWNER) whose POST of the same data, after `prepare`, changes the database: the payload is
+    one that works, so the refusals are not those of an invalid form."""
 
     allowed: frozenset[str]
     data: Callable[[Any], dict] = lambda w: {}
@@ -134,7 +135,8 @@ OWN_REGISTRATION = only(cpmi=404)
 # owner; the second CPMI gets 404.
 DOCUMENT_VIEWERS = only(VERIFIKATOR, KEPALA, ADMIN, cpmi=404)
 REGISTRATION_OFFICERS = (VERIFIKATOR, KEPALA, ADMIN)
-# Another officer's export or import job: 404 to those holding the permission.
+# Holders of the statistics and directory permissions; another Staf Data's export or import
+# job is 404 to them.
 STATISTICS = (KEPALA, STAF_DATA, ADMIN)
 DIRECTORY_STAFF = (STAF_DATA, ADMIN)
 # The sensitive case assigned to another complaint officer: 404 to complaint officers.
@@ -159,7 +161,7 @@ def stakeholder_data(w) -> dict:
 
 
 def licence_data(w) -> dict:
-    today = datetime.date.today()
+    today = timezone.localdate()
     return {
         "kind": "sip3mi",
         "number": "UJI-MATRIKS/SIP3MI/1",
@@ -171,7 +173,7 @@ def licence_data(w) -> dict:
 
 
 def sip2mi_data(w) -> dict:
-    today = datetime.date.today()
+    today = timezone.localdate()
     return {
         "country": w.country.pk,
         "number": "UJI-MATRIKS/SIP2MI/1",
@@ -228,7 +230,7 @@ def complaint_data(w) -> dict:
         "description": "Gaji tidak dibayar selama tiga bulan, mohon bantuan.",
         "consent": "on",
         "channel": "walk_in",
-        "received_on": datetime.date.today().isoformat(),
+        "received_on": timezone.localdate().isoformat(),
     }
 
 
@@ -365,7 +367,7 @@ MATRIX: dict[str, Entry] = {
         kwargs=reg,
         post=Post(
             frozenset(REGISTRATION_OFFICERS),
-            lambda w: {"kind": "seleksi", "date": datetime.date.today().isoformat()},
+            lambda w: {"kind": "seleksi", "date": timezone.localdate().isoformat()},
             proof=VERIFIKATOR,
         ),
     ),
