@@ -6,27 +6,25 @@ and 500 pages."""
 from html.parser import HTMLParser
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.exceptions import NoReverseMatch
 
 from bp3mi import roles
+
+from .access_matrix import url_patterns
 
 pytestmark = pytest.mark.django_db
 
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 
 
-def named_urls_without_arguments(resolver=None, namespace=""):
+def named_urls_without_arguments():
     """The paths of every named URL pattern that reverses without arguments."""
-    resolver = resolver or get_resolver()
     found = set()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            found |= named_urls_without_arguments(entry, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
+    for _namespace, name, _pattern in url_patterns():
+        if name:
             try:
-                found.add(reverse(f"{namespace}{entry.name}"))
+                found.add(reverse(name))
             except NoReverseMatch:
                 continue
     return found
