@@ -26,7 +26,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,16 @@ CASE_PERSONAL_FIELDS = [
     "employer_name",
     "resolution_note",
     "tracking_code_hash",
+]
+ANONYMISED_FIELDS = [
+    "complainant_name",
+    "worker_name",
+    *CASE_PERSONAL_FIELDS,
+    "description",
+    "lapor_number",
+    "registration",
+    "events.text",
+    "attachments",
 ]
 # How many cases one transaction anonymises: a long backlog (the first run on old data)
 # goes in short transactions that hold few locks.
@@ -76,12 +87,14 @@ def _redact_audit_trail(*, cases: list[Case], attachment_ids: list[int]) -> None
         Q(content_type=case_type, object_id__in=[str(c.pk) for c in cases])
         | Q(content_type=attachment_type, object_id__in=[str(pk) for pk in attachment_ids])
     )
-    for event in events.iterator():
+    redacted = []
+    for event in events:
         event.changes = {key: [REDACTED, REDACTED] for key in event.changes}
         event.message = ""
         if event.content_type_id == attachment_type.pk:
             event.object_repr = REDACTED  # the file's name as the complainant gave it
-        event.save(update_fields=["changes", "object_repr", "message"])
+        redacted.append(event)
+    AuditEvent.objects.bulk_update(redacted, ["changes", "object_repr", "message"], batch_size=500)
 
 
 def case_anonymise_batch(
@@ -104,32 +117,21 @@ def case_anonymise_batch(
         files = [a.file.name for a in attachments if a.file]
         CaseAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
         CaseEvent.objects.filter(case__in=cases).exclude(text="").update(text=REDACTED)
-        counted = {}
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+            complainant_name=ANONYMOUS_NAME,
+            worker_name=ANONYMOUS_NAME,
+            **dict.fromkeys(CASE_PERSONAL_FIELDS, ""),
+            description=REDACTED,
+            # The database asks a LAPOR! case for its ticket number.
+            lapor_number=CaseWhen(
+                When(channel=CaseChannel.LAPOR, then=Value(REDACTED)), default=Value("")
+            ),
+            registration=None,
+            intake_key=None,
+            anonymised_at=now,
+            updated_at=now,
+        )
         for case in cases:
-            counted[case.pk] = sum(1 for a in attachments if a.case_id == case.pk)
-            case.complainant_name = ANONYMOUS_NAME
-            case.worker_name = ANONYMOUS_NAME
-            for field in CASE_PERSONAL_FIELDS:
-                setattr(case, field, "")
-            case.description = REDACTED
-            if case.channel == CaseChannel.LAPOR:
-                case.lapor_number = REDACTED  # the database asks a LAPOR! case for a number
-            case.registration = None
-            case.intake_key = None
-            case.anonymised_at = now
-            case.save(
-                update_fields=[
-                    "complainant_name",
-                    "worker_name",
-                    *CASE_PERSONAL_FIELDS,
-                    "description",
-                    "lapor_number",
-                    "registration",
-                    "intake_key",
-                    "anonymised_at",
-                    "updated_at",
-                ]
-            )
             audit_record(
                 actor=None,
                 action=AuditEvent.Action.DELETE,
@@ -138,19 +140,11 @@ def case_anonymise_batch(
                     "Data pribadi pengaduan dianonimkan: lebih dari %(days)d hari sejak "
                     "selesai/ditutup (%(files)d lampiran dihapus)."
                 )
-                % {"days": settings.RETENTION_CLOSED_CASE_DAYS, "files": counted[case.pk]},
-                changes={
-                    "fields": [
-                        "complainant_name",
-                        "worker_name",
-                        *CASE_PERSONAL_FIELDS,
-                        "description",
-                        "lapor_number",
-                        "registration",
-                        "events.text",
-                        "attachments",
-                    ]
+                % {
+                    "days": settings.RETENTION_CLOSED_CASE_DAYS,
+                    "files": sum(1 for a in attachments if a.case_id == case.pk),
                 },
+                changes={"fields": ANONYMISED_FIELDS},
             )
         # Files go only once the rows are gone for good.
         transaction.on_commit(lambda: _delete_files(files))
