@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -87,14 +88,18 @@ def _redact_audit_trail(*, cases: list[Case], attachment_ids: list[int]) -> None
         Q(content_type=case_type, object_id__in=[str(c.pk) for c in cases])
         | Q(content_type=attachment_type, object_id__in=[str(pk) for pk in attachment_ids])
     )
-    redacted = []
-    for event in events:
-        event.changes = {key: [REDACTED, REDACTED] for key in event.changes}
-        event.message = ""
-        if event.content_type_id == attachment_type.pk:
-            event.object_repr = REDACTED  # the file's name as the complainant gave it
-        redacted.append(event)
-    AuditEvent.objects.bulk_update(redacted, ["changes", "object_repr", "message"], batch_size=500)
+    # Rows whose changes name the same fields get the same redacted value: one UPDATE for
+    # each set of field names, rather than one per row.
+    by_keys: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for pk, changes in events.exclude(changes={}).values_list("pk", "changes"):
+        by_keys[tuple(changes)].append(pk)
+    for keys, pks in by_keys.items():
+        AuditEvent.objects.filter(pk__in=pks).update(
+            changes={key: [REDACTED, REDACTED] for key in keys}
+        )
+    events.exclude(message="").update(message="")
+    # An attachment's name is the one the complainant gave the file.
+    events.filter(content_type=attachment_type).update(object_repr=REDACTED)
 
 
 def case_anonymise_batch(
