@@ -108,9 +108,9 @@ def figures():
 
     today = timezone.localdate()
     period = period_custom(today - datetime.timedelta(days=6000), today)
-    return [
-        complaint_report(period=period, group_by=[d]).rows for d in ComplaintDimension
-    ] + [complaint_report(period=period, group_by=list(ComplaintDimension)).rows]
+    return [complaint_report(period=period, group_by=[d]).rows for d in ComplaintDimension] + [
+        complaint_report(period=period, group_by=list(ComplaintDimension)).rows
+    ]
 
 
 def main() -> None:
