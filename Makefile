@@ -4,18 +4,21 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | md5sum | cut -c1-12)
 VENDOR_STAMP := static/vendor/.installed-$(shell cat package.json package-lock.json | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: run test install vendor migrate lint format messages clean benchmark mutants
+.PHONY: run test install lock vendor migrate lint format messages clean benchmark mutants
 
 install: $(STAMP) $(VENDOR_STAMP)
 
-$(STAMP): pyproject.toml
+# The exact versions (and hashes) CI tested, from requirements.lock, then the project itself
+# without resolving anything again. README "Dependencies and the lock file" says how to update it.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -35,6 +38,15 @@ $(VENDOR_STAMP): package.json package-lock.json
 	touch $@
 
 vendor: $(VENDOR_STAMP)
+
+# Pin again after a change to pyproject.toml's dependencies: pip-compile (pip-tools, run from
+# a throwaway virtualenv, not a dependency of the project) keeps every pin it can and adds
+# the hashes. `make lock UPGRADE=1` moves every pin to the newest allowed version.
+lock:
+	test -x var/piptools/bin/pip-compile || ($(PYTHON) -m venv var/piptools && var/piptools/bin/pip install --quiet pip-tools)
+	var/piptools/bin/pip-compile --quiet --extra=dev --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) \
+		--output-file=requirements.lock pyproject.toml
 
 messages: $(STAMP)
 	@if [ -d locale ] && command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; else echo "English translations not compiled (no locale/ or no msgfmt)"; fi

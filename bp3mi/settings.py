@@ -352,6 +352,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.retention_sweep",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Daily at 02:45 office time: cases finished more than RETENTION_CLOSED_CASE_DAYS ago
+    # are anonymised.
+    "complaints-retention-sweep": {
+        "task": "complaints.tasks.case_retention_sweep",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 # How many days a finished statistics export stays downloadable before its file is deleted.
 STATISTICS_EXPORT_RETENTION_DAYS = env.int("STATISTICS_EXPORT_RETENTION_DAYS", default=7)
@@ -390,6 +396,13 @@ LETTER_CHECK_WINDOW = env.int("LETTER_CHECK_WINDOW_SECONDS", default=60)
 # NIK, address and contacts are replaced and their uploads deleted; region, country, scheme
 # and sex stay for the statistics.
 RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=180)
+# A complaint case resolved or closed this many days ago is anonymised: the complainant's and
+# the worker's names, contacts, NIK and passport, the account of events, the timeline's text
+# and the attachments go; category, country, kab/kota, status, channel, outcome and dates stay
+# for the statistics. Five years by default: a finished case may still be reopened, asked
+# about by the complainant or the Ombudsman, or needed as evidence (a trafficking case goes to
+# court) for years; an anonymised case can no longer be reopened.
+RETENTION_CLOSED_CASE_DAYS = env.int("RETENTION_CLOSED_CASE_DAYS", default=5 * 365)
 FORMS_URLFIELD_ASSUME_HTTPS = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -14,9 +14,10 @@ class ComplaintsConfig(AppConfig):
         load_complaint_reference(apps)
 
     def ready(self):
+        from registrations.person_data import register_provider
         from stakeholders.figures import Figure, register_counter
 
-        from .selectors import case_counts_by_stakeholder
+        from .selectors import case_counts_by_stakeholder, person_case_export, person_case_records
 
         register_counter(
             figures=[
@@ -25,3 +26,5 @@ class ComplaintsConfig(AppConfig):
             ],
             counter=case_counts_by_stakeholder,
         )
+        # The person's access log lists views of their cases; their export lists the cases.
+        register_provider(key="complaints", records=person_case_records, export=person_case_export)

@@ -237,6 +237,9 @@ class Case(models.Model):
     proposed_closure_reason = models.CharField(
         _("usulan penutupan"), max_length=25, choices=ClosureReason.choices, blank=True
     )
+    # Set when the retention period after closing passed and the personal data was removed
+    # (`complaints.retention`); such a case is kept for the statistics and never reopened.
+    anonymised_at = models.DateTimeField(_("dianonimkan"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
@@ -288,6 +291,10 @@ class Case(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def p3mi_display(self) -> str:

@@ -8,13 +8,16 @@ exist. Lists fetch their relations once, so their query count does not grow with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from bp3mi.models import User
 from registrations.models import Registration
 from registrations.nik import nik_is_ascii_digits, nik_normalise
 
-from .choices import CaseStatus, EventKind
+from .choices import CaseStatus, ComplainantKind, EventKind
 from .filters import CaseFilter
 from .models import Case, CaseAttachment, CaseEvent
 
@@ -136,3 +139,98 @@ def case_counts_by_stakeholder(ids) -> dict[int, dict[str, int]]:
     return {
         row["p3mi_id"]: {"complaints": row["total"], "complaints_open": row["open"]} for row in rows
     }
+
+
+# --- The person's own data (UU 27/2022) --------------------------------------------------------
+
+
+def person_cases(*, registration_ids: Sequence[int], account: User | None) -> QuerySet[Case]:
+    """The cases about one person: linked to one of their registrations by an officer, or
+    filed from the e-mail address of their account (proved when the account was activated).
+    An anonymised case belongs to nobody any more."""
+    condition = Q(registration_id__in=list(registration_ids))
+    if account is not None and account.is_active and account.email:
+        condition |= Q(complainant_email__iexact=account.email)
+    return Case.objects.filter(condition, anonymised_at__isnull=True)
+
+
+def person_case_records(applicant, registration_ids: Sequence[int], user: User) -> dict:
+    """For the person's access log: their cases, and the cases' attachments, that `user`
+    may see (a sensitive case only for its assignee and supervisors)."""
+    account = User.objects.filter(pk=applicant.user_id).first() if applicant.user_id else None
+    cases = list(
+        person_cases(registration_ids=registration_ids, account=account)
+        .filter(pk__in=case_scope(user=user))
+        .values_list("pk", flat=True)
+    )
+    attachments = CaseAttachment.objects.filter(case_id__in=cases).values_list("pk", flat=True)
+    return {Case: cases, CaseAttachment: list(attachments)}
+
+
+def person_case_export(applicant, account: User) -> list[dict[str, Any]]:
+    """The person's cases for their own-data export. Always the facts of the case (number,
+    category, status, channel, dates, outcome). The worker's details when the person is the
+    worker (the case is linked to their registration, or they filed it as the worker). What
+    the complainant gave and was told (their contacts, the account of events, the updates sent
+    to them) only when the person filed it. Never internal notes, officers' names or another
+    complainant's data."""
+    registration_ids = (
+        list(applicant.registrations.values_list("pk", flat=True)) if applicant else []
+    )
+    cases = (
+        person_cases(registration_ids=registration_ids, account=account)
+        .select_related("category", "destination_country", "worker_region", "p3mi")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.filter(is_public=True).order_by("created_at", "id"),
+                to_attr="public_events",
+            )
+        )
+        .order_by("received_at", "pk")
+    )
+    email = account.email.lower()
+    exported = []
+    for case in cases:
+        filed_by_person = case.complainant_email.lower() == email
+        is_worker = case.registration_id in registration_ids or (
+            filed_by_person and case.complainant_kind == ComplainantKind.WORKER
+        )
+        item: dict[str, Any] = {
+            "number": case.number,
+            "category": case.category.name,
+            "status": case.status,
+            "status_label": str(case.get_status_display()),
+            "channel": case.channel,
+            "received_at": case.received_at.isoformat(),
+            "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+            "closure_reason": case.closure_reason,
+            "resolution_outcome": case.resolution_outcome,
+            "destination_country": str(case.destination_country or ""),
+            "filed_by_you": filed_by_person,
+        }
+        if is_worker:
+            item["worker"] = {
+                "name": case.worker_name,
+                "nik": case.worker_nik,
+                "passport": case.worker_passport,
+                "sex": case.worker_sex,
+                "region": str(case.worker_region or ""),
+                "employer": case.employer_name,
+                "p3mi": case.p3mi_display,
+            }
+        if filed_by_person:
+            item["complainant"] = {
+                "kind": case.complainant_kind,
+                "relation": case.complainant_relation,
+                "name": case.complainant_name,
+                "phone": case.complainant_phone,
+                "email": case.complainant_email,
+            }
+            item["description"] = case.description
+            item["updates"] = [
+                {"at": event.created_at.isoformat(), "text": event.text}
+                for event in case.public_events
+            ]
+        exported.append(item)
+    return exported

@@ -322,6 +322,20 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+def _refuse_if_anonymised(case: Case) -> None:
+    """An anonymised case keeps only what the statistics count: nothing more is written on
+    it, and it is not reopened (its complainant can no longer be reached or identified)."""
+    if case.is_anonymised:
+        raise ValidationError(
+            _(
+                "Kasus ini sudah dianonimkan setelah masa retensi data pribadi berakhir, "
+                "sehingga tidak dapat dibuka kembali atau diubah. Catat pengaduan baru "
+                "bila pengadu menghubungi lagi."
+            ),
+            code="anonymised",
+        )
+
+
 def allowed_moves(case: Case) -> list[str]:
     """The statuses the case may move to now, in the order of the steps."""
     allowed = TRANSITIONS[case.status]
@@ -416,7 +430,7 @@ def case_transition(
 
 def case_reopen(*, case: Case, by: User, reason: str, request: HttpRequest | None = None) -> Case:
     """Reopen a resolved or closed case with a reason; it goes back to verification with a
-    fresh due date. An open case is left as it is."""
+    fresh due date. An open case is left as it is; an anonymised one is refused."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Alasan membuka kembali wajib diisi.")}, code="reason")
@@ -424,6 +438,7 @@ def case_reopen(*, case: Case, by: User, reason: str, request: HttpRequest | Non
         locked = _lock(case)
         if locked.status not in FINISHED_STATUSES:
             return locked
+        _refuse_if_anonymised(locked)
         from_status = locked.status
         fields = _start_step(locked, REOPEN_TO, timezone.localdate())
         locked.closed_at = None
@@ -536,6 +551,7 @@ def case_event_add(
             )
             if recent is not None:
                 return recent
+            _refuse_if_anonymised(locked)
             if kind != EventKind.NOTE and locked.is_finished:
                 raise ValidationError(
                     _("Kasus ini sudah %(status)s. Buka kembali kasus untuk melanjutkan.")
@@ -599,6 +615,7 @@ def case_update(
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
         locked = _lock(case)
+        _refuse_if_anonymised(locked)
         before = model_snapshot(locked, fields=sorted(data))
         for name, value in data.items():
             setattr(locked, name, value)
@@ -635,6 +652,7 @@ def case_link_registration(
         new_id = registration.pk if registration is not None else None
         if locked.registration_id == new_id:
             return locked
+        _refuse_if_anonymised(locked)
         before = locked.registration_id
         locked.registration = registration
         fields = ["registration", "updated_at"]

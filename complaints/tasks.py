@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .retention import case_retention_sweep
 from .services import case_deadline_sweep, case_event_notify
 
 
@@ -25,3 +26,19 @@ def case_event_notify_task(event_id: int, tracking_code: str = "") -> bool:
 def case_deadline_sweep_task() -> dict:
     """Daily: closure proposals, reminders to assignees, the overdue list to supervisors."""
     return case_deadline_sweep()
+
+
+# The first run on years of finished cases may take minutes (benchmarks/retention.py: 30,000
+# cases in 3.5 minutes on a loaded machine); each batch commits, so a run cut short keeps
+# what it did and the next day's run goes on.
+@shared_task(
+    name="complaints.tasks.case_retention_sweep",
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=30 * 60,
+    time_limit=31 * 60,
+)
+def case_retention_sweep_task() -> int:
+    """Daily: anonymise cases finished more than RETENTION_CLOSED_CASE_DAYS ago (safe to run
+    twice)."""
+    return case_retention_sweep()

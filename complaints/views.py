@@ -264,13 +264,14 @@ class CaseDetailView(ScopedPermissionMixin, DetailView):
         context.setdefault("event_form", EventForm())
         context.setdefault("assign_form", AssignForm(initial={"assignee": case.assignee_id}))
         context.setdefault("reopen_form", ReopenForm())
+        kept = not case.is_anonymised
         context.update(
             can_change=can_change and not case.is_finished,
             can_move=can_change and bool(transition_form.fields["to_status"].choices),
-            can_note=can_change,
+            can_note=can_change and kept,
             can_assign=user.has_perm("complaints.assign_case") and not case.is_finished,
             can_close=user.has_perm("complaints.close_case") and not case.is_finished,
-            can_reopen=user.has_perm("complaints.close_case") and case.is_finished,
+            can_reopen=user.has_perm("complaints.close_case") and case.is_finished and kept,
             timeline=list(case.events.all()),
         )
         return context
@@ -446,12 +447,16 @@ class CaseEditView(ScopedPermissionMixin, SingleObjectMixin, FormView):
         return {**super().get_form_kwargs(), "instance": Case.objects.get(pk=self.object.pk)}
 
     def form_valid(self, form):
-        case = services.case_update(
-            case=self.object,
-            by=self.request.user,
-            data=form.case_data(),
-            request=self.request,
-        )
+        try:
+            case = services.case_update(
+                case=self.object,
+                by=self.request.user,
+                data=form.case_data(),
+                request=self.request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Data kasus diperbarui."))
         return redirect(case)
 
@@ -514,9 +519,13 @@ class CaseRegistrationView(ScopedPermissionMixin, SingleObjectMixin, TemplateVie
             registration = get_object_or_404(
                 Registration.objects.exclude(number__isnull=True), pk=int(raw)
             )
-        services.case_link_registration(
-            case=self.object, registration=registration, by=request.user, request=request
-        )
+        try:
+            services.case_link_registration(
+                case=self.object, registration=registration, by=request.user, request=request
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("complaints:case_registration", pk=self.object.pk)
         messages.success(
             request,
             _("Pendaftaran ditautkan ke kasus.") if registration else _("Tautan dilepas."),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from bp3mi.models import AuditEvent, User
 from registrations.choices import RegistrationStatus
 from registrations.models import Registration
+from registrations.person_data import person_records
 from registrations.selectors import registration_scope
 
 from .choices import LETTER_STAGES, DocumentStatus, Stage
@@ -273,10 +274,11 @@ def current_letter(*, registration: Registration) -> Letter | None:
     ).first()
 
 
-def person_access_log(*, registration: Registration) -> QuerySet[AuditEvent]:
+def person_access_log(*, registration: Registration, user: User) -> QuerySet[AuditEvent]:
     """Every audit event about the person behind `registration`: their applicant record, each
-    of their registrations, documents and letters, and their account; views and changes,
-    newest first. (Complaint cases join this list when the complaints app provides them.)"""
+    of their registrations, documents and letters, their account, and what higher apps keep
+    about them (their complaint cases, as far as `user` may see them); views and changes,
+    newest first."""
     applicant = registration.applicant
     registrations = list(
         Registration.objects.filter(applicant=applicant).values_list("pk", flat=True)
@@ -291,6 +293,7 @@ def person_access_log(*, registration: Registration) -> QuerySet[AuditEvent]:
     }
     if applicant.user_id:
         objects[User] = [applicant.user_id]
+    objects.update(person_records(applicant=applicant, registration_ids=registrations, user=user))
     condition = Q(pk__in=[])
     for model, ids in objects.items():
         condition |= Q(

@@ -461,8 +461,9 @@ class LetterRevokeView(ScopedPermissionMixin, SingleObjectMixin, FormView):
 
 class PersonAccessLogView(ScopedPermissionMixin, SingleObjectMixin, ListView):
     """Who looked at or changed this person's data, when and from where: every audit event
-    about their applicant record, registrations, documents, letters and account (UU 27/2022
-    record of processing). Opening it is itself recorded."""
+    about their applicant record, registrations, documents, letters, account and the complaint
+    cases about them that the reader may see (UU 27/2022 record of processing). Opening it is
+    itself recorded."""
 
     permission_required = ("bp3mi.view_auditevent", "registrations.view_registration")
     selector = registration_scope
@@ -483,7 +484,7 @@ class PersonAccessLogView(ScopedPermissionMixin, SingleObjectMixin, ListView):
     def get_queryset(self):
         if getattr(self, "object", None) is None:
             return super().get_queryset()
-        return selectors.person_access_log(registration=self.object)
+        return selectors.person_access_log(registration=self.object, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(registration=self.object, **kwargs)

@@ -33,6 +33,7 @@ from .choices import (
 from .choices import RegistrationStatus as S
 from .models import Applicant, DuplicateNikAttempt, Milestone, Registration, StatusChange
 from .nik import nik_check_identity, nik_clean, nik_identity_errors, nik_is_valid
+from .person_data import person_export
 from .selectors import active_registration_with_nik, p3mi_placement_problem
 from .tasks import registration_submitted_email_task
 
@@ -797,6 +798,8 @@ def applicant_export(*, user: User, request: HttpRequest | None = None) -> dict[
         },
         "applicant": None,
         "registrations": [],
+        # Sections kept by higher apps (the complaints the person filed or that concern them).
+        **person_export(applicant=applicant, user=user),
     }
     if applicant is None:
         return data

@@ -332,6 +332,46 @@ MUTANTS = [
         "        Document: Document.objects.none().filter(registration__in=registrations)",
         ("tests/documents/test_access_log.py", "-k", "another_officer"),
     ),
+    Mutant(
+        "case-retention-period",
+        "only cases finished more than RETENTION_CLOSED_CASE_DAYS ago are anonymised",
+        "complaints/retention.py",
+        "cutoff = now - datetime.timedelta(days=settings.RETENTION_CLOSED_CASE_DAYS)",
+        "cutoff = now",
+        ("tests/complaints/test_retention.py", "-k", "only_cases_finished"),
+    ),
+    Mutant(
+        "case-retention-figures",
+        "anonymising a case keeps what the complaint statistics count (kab/kota, ...)",
+        "complaints/retention.py",
+        "            intake_key=None,\n",
+        "            intake_key=None,\n            worker_region=None,\n",
+        ("tests/complaints/test_retention.py", "-k", "only_cases_finished"),
+    ),
+    Mutant(
+        "case-retention-reopen",
+        "an anonymised case is not reopened",
+        "complaints/services.py",
+        "        _refuse_if_anonymised(locked)\n        from_status = locked.status",
+        "        from_status = locked.status",
+        ("tests/complaints/test_retention.py", "-k", "cannot_be_reopened"),
+    ),
+    Mutant(
+        "access-log-case-scope",
+        "the access log lists only the complaint cases its reader may see",
+        "complaints/selectors.py",
+        "        .filter(pk__in=case_scope(user=user))\n",
+        "",
+        ("tests/complaints/test_person_data.py", "-k", "only_the_cases"),
+    ),
+    Mutant(
+        "export-complainant-data",
+        "a person's export holds no other complainant's data",
+        "complaints/selectors.py",
+        "        if filed_by_person:\n",
+        "        if True:\n",
+        ("tests/complaints/test_person_data.py", "-k", "without_other_peoples_data"),
+    ),
 ]
 
 
