@@ -1,7 +1,7 @@
 """The stakeholder import job on a large file: the check (preview) and the write (not part
 of the test suite).
 
-    .venv/bin/python benchmarks/stakeholder_import.py                # 2,000 new rows
+    .venv/bin/python benchmarks/stakeholder_import.py                # 1,000 new rows
     .venv/bin/python benchmarks/stakeholder_import.py --full         # 50,000 new rows
     .venv/bin/python benchmarks/stakeholder_import.py --reimport     # then the same file again
 
@@ -102,7 +102,7 @@ def run_import(content: bytes, user, label: str) -> list[dict]:
 
 
 def main() -> None:
-    parser = harness.Options(__doc__, sizes={"rows": (2_000, 50_000)}, seeded=False)
+    parser = harness.Options(__doc__, sizes={"rows": (1_000, 50_000)}, seeded=False)
     parser.add_argument("--reimport", action="store_true", help="then the same file again")
     args = parser.parse_args()
     harness.use_database("import", fresh=True)
