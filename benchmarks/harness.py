@@ -27,8 +27,8 @@ sides round by round (A, B, A, B, ...) after a warm-up of each, so a machine tha
 during the run slows both alike; it reports each side's median and the median of the per-round
 ratios with their min-max, which is the spread to quote. A script exits non-zero when a check
 fails (`require`: both sides must show the same rows, the data set must have its size, memory
-must stay within its bound), never on a timing alone. On SQLite, what only PostgreSQL can
-measure prints a "skipped on SQLite" line (`postgresql_only`).
+must stay within its bound), never on a timing alone. Every script runs on SQLite too: where
+SQL differs (a date function), the script holds both dialects.
 """
 
 from __future__ import annotations
@@ -64,7 +64,6 @@ __all__ = [
     "child_result",
     "compare",
     "machine",
-    "postgresql_only",
     "require",
     "resident_growth",
     "seed",
@@ -229,16 +228,6 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-
-
-def postgresql_only(what: str) -> bool:
-    """True on PostgreSQL; on another database print that `what` is skipped."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        return True
-    print(f"{what}: skipped on SQLite (PostgreSQL only)")
-    return False
 
 
 def database() -> str:
