@@ -1,73 +1,26 @@
-"""The officers' complaint case list against the Django admin changelist of the same model,
-on 100,000 cases in PostgreSQL.
+"""The officers' complaint case list against the Django admin changelist of the same model
+(not part of the test suite).
 
-Not part of the test suite. Run with the project's virtualenv:
+    .venv/bin/python benchmarks/complaints.py            # 10,000 cases, 7 rounds
+    .venv/bin/python benchmarks/complaints.py --full     # 100,000 cases, 21 rounds
 
-    .venv/bin/python benchmarks/complaints.py                 # 100,000 cases
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bp3mi_bench_complaints \
-        .venv/bin/python benchmarks/complaints.py --complaints 100000 --runs 25
-
-It uses a database named bp3mi_bench_complaints on the PostgreSQL server of DATABASE_URL
-(BENCH_DATABASE_URL names another), creates and migrates it, tops it up to N synthetic cases
-with `manage.py seed_demo --complaints N`, then, for each filter combination, requests the
-officers' list (/petugas/pengaduan/) and the admin changelist (/admin/complaints/case/) as
-the same user (the demo administrator, who sees every case on both), with the same filters,
-the same sort (newest first) and the same page size (50), alternating the two in one process.
-It reports each page's queries and median server time, and the median ratio of the pairs
-with its spread (lowest and highest ratio).
+The database is the benchmark's own (benchmarks/harness.py: bp3mi_bench_complaints next to
+DATABASE_URL's PostgreSQL, else var/bench_complaints.sqlite3), emptied and seeded with
+`seed_demo --complaints N` (`--skip-seed` reuses it as the last run left it). For each filter
+combination it requests the officers' list (/petugas/pengaduan/) and the admin changelist
+(/admin/complaints/case/) as the same user (the demo administrator, who sees every case on
+both), with the same filters, the same sort (newest first) and the same page size (50),
+alternated in one process (harness.alternate). It checks that both pages show the same case
+numbers in the same order and reports each page's queries, each side's median and min-max and
+the median ratio of the pairs with its min-max.
 """
 
-import argparse
-import os
+from __future__ import annotations
+
 import re
-import statistics
-import sys
-import time
-from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bp3mi_bench_complaints"
-
-
-def bench_url(database_url: str) -> str:
-    if not database_url.startswith("postgres"):
-        return DEFAULT_URL
-    return urlparse(database_url)._replace(path="/bp3mi_bench_complaints").geturl()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username,
-        password=parts.password,
-        host=parts.hostname,
-        port=parts.port or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-
-def timed(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        start = time.perf_counter()
-        response = client.get(url)
-        elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, (url, response.status_code)
-    return elapsed, len(captured.captured_queries), response
+import harness
 
 
 def case_numbers(response) -> list[str]:
@@ -75,72 +28,36 @@ def case_numbers(response) -> list[str]:
     return list(dict.fromkeys(re.findall(r"ADU-\d{4}-\d{5}", response.content.decode())))
 
 
-def compare(client, ours: str, theirs: str, runs: int) -> dict:
-    """Alternate the two pages (which goes first alternates too) and pair the timings."""
-    for url in (ours, theirs):
-        timed(client, url)  # warm caches and connections
-    a_times, b_times, ratios = [], [], []
-    a_queries = b_queries = 0
-    a_rows = b_rows = None
-    for run in range(runs):
-        order = [(ours, "a"), (theirs, "b")] if run % 2 == 0 else [(theirs, "b"), (ours, "a")]
-        pair = {}
-        for url, side in order:
-            elapsed, queries, response = timed(client, url)
-            pair[side] = elapsed
-            if side == "a":
-                a_queries, a_rows = queries, case_numbers(response)
-            else:
-                b_queries, b_rows = queries, case_numbers(response)
-        a_times.append(pair["a"])
-        b_times.append(pair["b"])
-        ratios.append(pair["a"] / pair["b"])
-    # Both sides show the same cases in the same order.
-    assert a_rows == b_rows, (ours, a_rows[:3], theirs, b_rows[:3])
-    return {
-        "rows": len(a_rows),
-        "ours_ms": statistics.median(a_times),
-        "admin_ms": statistics.median(b_times),
-        "ours_queries": a_queries,
-        "admin_queries": b_queries,
-        "ratio": statistics.median(ratios),
-        "ratio_min": min(ratios),
-        "ratio_max": max(ratios),
-    }
+def page(client, url: str):
+    """The response and the number of queries it made; a page that is not 200 stops the run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    harness.require(response.status_code == 200, f"{url} answered {response.status_code}")
+    return response, len(captured.captured_queries)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=21)
-    parser.add_argument("--skip-seed", action="store_true")
-    args = parser.parse_args()
-
-    url = os.environ.get("BENCH_DATABASE_URL") or bench_url(os.environ.get("DATABASE_URL", ""))
-    if not url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
-    ensure_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bp3mi.settings")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    args = harness.Options(__doc__, sizes={"complaints": (10_000, 100_000)}, rounds=(7, 21))
+    args = args.parse_args()
+    harness.use_database("complaints", fresh=not args.skip_seed)
+    harness.setup_django()
     from django.test import Client
 
     from bp3mi.models import Country, User
     from complaints.models import Case, ComplaintCategory
 
-    call_command("migrate", verbosity=0)
     if not args.skip_seed:
-        start = time.perf_counter()
-        call_command("seed_demo", complaints=args.complaints, verbosity=0)
-        print(f"seed_demo --complaints {args.complaints}: {time.perf_counter() - start:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        print(
+            f"seed_demo --complaints {args.complaints:,}: {harness.seed(complaints=args.complaints):.0f} s"
+        )
+    total = Case.objects.count()
+    harness.require(
+        args.skip_seed or total == args.complaints,
+        f"{total:,} cases in the database, {args.complaints:,} wanted",
+    )
 
     admin = User.objects.get(email="admin@demo.bp3mi.test")
     client = Client()
@@ -148,6 +65,7 @@ def main() -> None:
     malaysia = Country.objects.get(iso_code="MY").pk
     lost = ComplaintCategory.objects.get(code="hilang-kontak").pk
     officer = User.objects.get(email="pengaduan@demo.bp3mi.test").pk
+    number = Case.objects.order_by("pk").values_list("number", flat=True)[41]
 
     # (what, our filters, the admin's filters for the same rows)
     scenarios = [
@@ -167,28 +85,28 @@ def main() -> None:
             {"assignee": officer, "status": "klarifikasi"},
             {"assignee__id__exact": officer, "status__exact": "klarifikasi"},
         ),
-        ("Search by case number", {"q": "ADU-2025-00042"}, {"q": "ADU-2025-00042"}),
+        ("Search by case number", {"q": number}, {"q": number}),
         ("Search by a name", {"q": "Hasna"}, {"q": "Hasna"}),
     ]
-    total = Case.objects.count()
-    print(f"\n{total:,} cases; median of {args.runs} alternated runs; page size 50\n")
-    print(
-        "| Filter | Rows | Ours: queries | Admin: queries | Ours: median ms "
-        "| Admin: median ms | Ratio ours/admin (spread) |"
-    )
-    print("|---|---|---|---|---|---|---|")
+    print(f"{total:,} cases on {harness.database()}; {args.rounds} alternated rounds; 50 rows")
+    print(f"At the start: {harness.machine()}")
+    print()
+    print("Officers' list (A) against the admin changelist (B), same filter, sort and page size:")
+    print()
+    print(harness.Comparison.header("filter", "rows", "queries A / B"))
     for what, ours, theirs in scenarios:
-        result = compare(
-            client,
-            "/petugas/pengaduan/?" + urlencode(ours),
-            "/admin/complaints/case/?" + urlencode(theirs),
-            args.runs,
+        a_url = "/petugas/pengaduan/?" + urlencode(ours)
+        b_url = "/admin/complaints/case/?" + urlencode(theirs)
+        (a_page, a_queries), (b_page, b_queries) = page(client, a_url), page(client, b_url)
+        rows = case_numbers(a_page)
+        harness.require(rows == case_numbers(b_page), f"{what}: the two lists show different cases")
+        harness.require(rows, f"{what}: no case matches, nothing is compared")
+        result = harness.alternate(
+            a=lambda u=a_url: client.get(u), b=lambda u=b_url: client.get(u), rounds=args.rounds
         )
-        print(
-            f"| {what} | {result['rows']} | {result['ours_queries']} | {result['admin_queries']} "
-            f"| {result['ours_ms']:.1f} | {result['admin_ms']:.1f} "
-            f"| {result['ratio']:.2f} ({result['ratio_min']:.2f}–{result['ratio_max']:.2f}) |"
-        )
+        print(result.row(f"{what} | {len(rows)} | {a_queries} / {b_queries}"))
+    print()
+    print(f"At the end: {harness.machine()}")
 
 
 if __name__ == "__main__":

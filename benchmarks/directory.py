@@ -1,84 +1,38 @@
-"""Staff directory pages and directory exports on a large database, against the old shapes.
+"""Staff directory pages and directory exports on a large database, against the old shapes
+(not part of the test suite).
 
-Not part of the test suite. Run with the project's virtualenv against PostgreSQL:
+    .venv/bin/python benchmarks/directory.py           # 20,000 registrations, 1,000 stakeholders
+    .venv/bin/python benchmarks/directory.py --full    # 1,000,000 registrations, 5,000
 
-    .venv/bin/python benchmarks/directory.py                          # 100,000 registrations
-    .venv/bin/python benchmarks/directory.py --registrations 1000000  # full size
-
-It uses its own database, bp3mi_bench_home on the PostgreSQL server of DATABASE_URL
-(BENCH_DATABASE_URL names another), creates and migrates it, tops it up to N registrations
-with `manage.py seed_demo --registrations N` and to 5,000 stakeholders of every kind (with
-licences, SIP2MI and vocations) created here with bulk_create.
+The database is the benchmark's own (benchmarks/harness.py: bp3mi_bench_directory next to
+DATABASE_URL's PostgreSQL, else var/bench_directory.sqlite3), emptied and seeded with
+`seed_demo --registrations N` and topped up to S stakeholders of every kind (with licences,
+SIP2MI and vocations) created here with bulk_create (`--skip-seed` reuses it).
 
 Pages: the staff directory page 1 (`/direktori/kelola/`, 50 rows) and the staff detail page
 of the clinic named by the most registrations. A is the old query shape (three correlated
 COUNT subqueries per row with `p3mi_id = s.id OR training_centre_id = s.id OR clinic_id =
 s.id`), B the current one (a GROUP BY per role over the page's ids). Both are the same view
-class, the same filters, page size and template; only the counting differs. A and B
-alternate in one process; the median ratio B/A is reported with its min-max.
+class, the same filters, page size and template; only the counting differs, and both must
+render the same page. A and B alternate in one process (harness.alternate); each side's
+median and min-max and the median ratio A/B with its min-max are reported.
 
-Exports: the staff CSV and XLSX and the public JSON of all 5,000 stakeholders, each in a
-fresh child process, which resets its peak resident memory (Linux `clear_refs`) after
-start-up and reports the peak added while producing and consuming the whole response. The
-old in-memory shape (a list of rows, the body built in one buffer) is measured the same way.
+Exports: the staff CSV and XLSX and the public JSON of every stakeholder, each in a fresh
+child process that measures the resident memory added while producing and consuming the
+whole response (harness.resident_growth). The old in-memory shape (a list of rows, the body
+built in one buffer) is measured the same way. The streamed exports must add under 50 MB.
 """
 
 import argparse
 import io
-import json
-import os
 import random
-import statistics
-import subprocess
+import re
 import sys
-import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import harness
 
-BENCH_NAME = "bp3mi_bench_home"
-STAKEHOLDERS = 5_000
 EXPORTS = ["csv", "xlsx", "json"]
-
-
-def bench_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        return url
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        base = "postgres://postgres@127.0.0.1:5432/postgres"
-    return urlparse(base)._replace(path=f"/{BENCH_NAME}").geturl()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlparse(url)
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username,
-        password=parts.password,
-        host=parts.hostname,
-        port=parts.port or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{parts.path.lstrip("/")}"')
-    admin.close()
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bp3mi.settings")
-    import django
-
-    django.setup()
+EXPORT_MEMORY_LIMIT_MIB = 50
 
 
 # --- Data ---------------------------------------------------------------------------------------
@@ -213,23 +167,31 @@ def old_counts(qs):
 
 
 def old_shape(view_class):
-    """The same view, counting through per-row subqueries read back from the annotations."""
-    from stakeholders.figures import Figure, FigureValue
+    """The same view, the registration figures counted by per-row subqueries and read back
+    from the annotations; the other apps' figures (complaints) counted as now."""
+    from stakeholders import figures
 
-    figures = [
-        Figure("registered", "Terdaftar"),
-        Figure("verified", "Terverifikasi"),
-        Figure("departed", "Berangkat"),
-    ]
+    old = {"registered", "verified", "departed"}
 
     class OldShape(view_class):
         def get_queryset(self):
             return old_counts(super().get_queryset())
 
         def attach_figures(self, stakeholders):
+            ids = [stakeholder.pk for stakeholder in stakeholders]
+            counted = {s.pk: {key: getattr(s, key) for key in old} for s in stakeholders}
+            columns = []
+            for kept, counter in figures._counters:
+                columns.extend(kept)
+                if {figure.key for figure in kept} & old:
+                    continue  # the old subqueries counted these
+                for pk, values in counter(ids).items():
+                    counted[pk].update(values)
             for stakeholder in stakeholders:
-                stakeholder.figures = [FigureValue(f, getattr(stakeholder, f.key)) for f in figures]
-            return figures
+                stakeholder.figures = [
+                    figures.FigureValue(f, counted[stakeholder.pk].get(f.key, 0)) for f in columns
+                ]
+            return columns
 
     return OldShape
 
@@ -237,16 +199,8 @@ def old_shape(view_class):
 # --- Pages --------------------------------------------------------------------------------------
 
 
-def timed(view, request, **kwargs) -> tuple[float, bytes]:
-    start = time.perf_counter()
-    response = view(request, **kwargs)
-    response.render()
-    elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, response.status_code
-    return elapsed, response.content
-
-
-def compare_pages(rounds: int) -> list[dict]:
+def compare_pages(rounds: int) -> list[tuple[str, harness.Comparison, int]]:
+    """(label, old shape against now, the queries of the page now) for each page."""
     from django.db import connection
     from django.db.models import Count
     from django.test import RequestFactory
@@ -264,18 +218,22 @@ def compare_pages(rounds: int) -> list[dict]:
         .order_by("-n")
         .first()
     )
+    harness.require(busiest, "no registration names a clinic: the detail page counts nothing")
     factory = RequestFactory()
 
-    def request(path):
-        made = factory.get(path)
-        made.user = staff
-        made.htmx = False
-        return made
+    def render(view, path, kwargs) -> bytes:
+        request = factory.get(path)
+        request.user = staff
+        request.htmx = False
+        response = view(request, **kwargs)
+        response.render()
+        harness.require(response.status_code == 200, f"{path} answered {response.status_code}")
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
 
     cases = [
-        ("Staff directory `/direktori/kelola/`, page 1 (50 rows)", StakeholderManageListView, {}),
+        ("staff directory `/direktori/kelola/`, page 1 (50 rows)", StakeholderManageListView, {}),
         (
-            f"Staff detail of the busiest clinic ({busiest['n']:,} registrations)",
+            f"staff detail of the busiest clinic ({busiest['n']:,} registrations)",
             StakeholderDetailView,
             {"pk": busiest["clinic"]},
         ),
@@ -284,46 +242,22 @@ def compare_pages(rounds: int) -> list[dict]:
     for label, view_class, kwargs in cases:
         path = "/direktori/kelola/" if not kwargs else f"/direktori/{kwargs['pk']}/"
         old_view, new_view = old_shape(view_class).as_view(), view_class.as_view()
-        _, old_body = timed(old_view, request(path), **kwargs)  # warm up, and same answer
-        _, new_body = timed(new_view, request(path), **kwargs)
-        assert strip_csrf(old_body) == strip_csrf(new_body), label
-        a_times, b_times, ratios = [], [], []
-        for _ in range(rounds):
-            a, _ = timed(old_view, request(path), **kwargs)
-            b, _ = timed(new_view, request(path), **kwargs)
-            a_times.append(a)
-            b_times.append(b)
-            ratios.append(b / a)
-        with CaptureQueriesContext(connection) as captured:
-            timed(new_view, request(path), **kwargs)
-        results.append(
-            {
-                "label": label,
-                "a": statistics.median(a_times),
-                "b": statistics.median(b_times),
-                "ratio": statistics.median(ratios),
-                "ratio_min": min(ratios),
-                "ratio_max": max(ratios),
-                "queries": len(captured.captured_queries),
-            }
+        harness.require(
+            render(old_view, path, kwargs) == render(new_view, path, kwargs),
+            f"{label}: the old and the new shape render different pages",
         )
+        result = harness.alternate(
+            a=lambda v=old_view, p=path, k=kwargs: render(v, p, k),
+            b=lambda v=new_view, p=path, k=kwargs: render(v, p, k),
+            rounds=rounds,
+        )
+        with CaptureQueriesContext(connection) as captured:
+            render(new_view, path, kwargs)
+        results.append((label, result, len(captured.captured_queries)))
     return results
 
 
-def strip_csrf(body: bytes) -> bytes:
-    import re
-
-    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
-
-
 # --- Exports (child process) ------------------------------------------------------------------
-
-
-def _rss_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(field)
 
 
 def old_export(fmt: str, stakeholders, request):
@@ -365,7 +299,9 @@ def old_export(fmt: str, stakeholders, request):
 
 
 def export_child(fmt: str, shape: str) -> None:
-    """Produce and consume one export; print the peak resident memory it added (KB)."""
+    """Produce and consume one export; hand back the resident memory it added."""
+    import time
+
     from django.test import RequestFactory
 
     from bp3mi.models import User
@@ -381,13 +317,13 @@ def export_child(fmt: str, shape: str) -> None:
         b"".join(warm(qs[:1], stem="x"))
     b"".join(exporting.json_response(qs[:1], request=request))
     old_export(fmt, qs[:1], request)
-    baseline = _rss_kb("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM, the peak
-    start = time.perf_counter()
     size = 0
-    if shape == "old":
-        size = len(old_export(fmt, qs, request).content)
-    else:
+
+    def export():
+        nonlocal size
+        if shape == "old":
+            size = len(old_export(fmt, qs, request).content)
+            return
         if fmt == "csv":
             response = exporting.csv_response(qs, stem="direktori")
         elif fmt == "xlsx":
@@ -397,85 +333,78 @@ def export_child(fmt: str, shape: str) -> None:
         for chunk in response:  # what the WSGI server does: send each chunk and drop it
             size += len(chunk)
         response.close()
-    elapsed = time.perf_counter() - start
-    print(json.dumps({"added_kb": _rss_kb("VmHWM") - baseline, "bytes": size, "s": elapsed}))
 
-
-def measure_exports(url: str) -> list[dict]:
-    results = []
-    for fmt in EXPORTS:
-        row = {"format": fmt}
-        for shape in ("old", "new"):
-            output = subprocess.run(
-                [sys.executable, __file__, "--export-child", fmt, shape],
-                env={**os.environ, "BENCH_DATABASE_URL": url},
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            row[shape] = json.loads(output.strip().splitlines()[-1])
-        results.append(row)
-    return results
+    started = time.perf_counter()
+    memory = harness.resident_growth(export)
+    harness.child_result(
+        {"added_mib": memory.mib, "bytes": size, "s": time.perf_counter() - started}
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--registrations", type=int, default=100_000)
-    parser.add_argument("--stakeholders", type=int, default=STAKEHOLDERS)
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--skip-seed", action="store_true")
-    parser.add_argument("--export-child", nargs=2, metavar=("FORMAT", "SHAPE"))
+    parser = harness.Options(
+        __doc__, sizes={"registrations": (20_000, 1_000_000), "stakeholders": (1_000, 5_000)}
+    )
+    parser.add_argument(
+        "--export-child", nargs=2, metavar=("FORMAT", "SHAPE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
-
-    url = bench_url()
-    if not url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
     if args.export_child:
-        setup_django(url)
+        harness.use_database("directory")
+        harness.setup_django(migrate=False)
         export_child(*args.export_child)
         return
-    ensure_database(url)
-    setup_django(url)
-    from django.core.management import call_command
-    from django.db import connection
-
+    harness.use_database("directory", fresh=not args.skip_seed)
+    harness.setup_django()
     from registrations.models import Registration
     from stakeholders.models import Stakeholder
 
-    call_command("migrate", verbosity=0)
     if not args.skip_seed:
-        started = time.perf_counter()
-        call_command("seed_demo", registrations=args.registrations, verbosity=0)
+        seconds = harness.seed(registrations=args.registrations)
         made = top_up_stakeholders(args.stakeholders, random.Random(2026))
-        print(f"seeded in {time.perf_counter() - started:.0f} s ({made} stakeholders added)")
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # as autovacuum would: index-only scans need it
-    print(
-        f"{Registration.objects.count():,} registrations, {Stakeholder.objects.count():,} "
-        f"stakeholders, PostgreSQL {connection.pg_version}; {args.rounds} alternated rounds"
+        harness.analyze()
+        print(f"seeded in {seconds:.0f} s and {made:,} stakeholders added")
+    registrations, stakeholders = Registration.objects.count(), Stakeholder.objects.count()
+    harness.require(
+        args.skip_seed
+        or (registrations >= args.registrations and stakeholders == args.stakeholders),
+        f"{registrations:,} registrations and {stakeholders:,} stakeholders in the database, "
+        f"{args.registrations:,} and {args.stakeholders:,} wanted",
     )
+    print(
+        f"{registrations:,} registrations, {stakeholders:,} stakeholders on "
+        f"{harness.database()}; {args.rounds} alternated rounds"
+    )
+    print(f"At the start: {harness.machine()}")
+    print()
+    print("A = the old counting (correlated subqueries), B = now; same view, page and template:")
+    print()
+    print(harness.Comparison.header("page", "queries (B)"))
+    for label, result, queries in compare_pages(args.rounds):
+        print(result.row(f"{label} | {queries}"))
     print()
     print(
-        "| page | A: old shape, median ms | B: now, median ms | B/A median (min-max) | queries (B) |"
+        f"| export of all {stakeholders:,} stakeholders | added resident, in memory (old) "
+        "| added resident, streamed (now) | size | time old / now |"
     )
     print("|---|---:|---:|---:|---:|")
-    for r in compare_pages(args.rounds):
+    for fmt in EXPORTS:
+        old, new = (
+            harness.child(__file__, "--export-child", fmt, shape) for shape in ("old", "new")
+        )
         print(
-            f"| {r['label']} | {r['a']:.0f} | {r['b']:.1f} | {r['ratio']:.4f} "
-            f"({r['ratio_min']:.4f}-{r['ratio_max']:.4f}) | {r['queries']} |"
+            f"| {fmt.upper()} | {old['added_mib']:.1f} MiB | {new['added_mib']:.1f} MiB "
+            f"| {new['bytes'] / 1e6:.1f} MB | {old['s']:.1f} s / {new['s']:.1f} s |"
+        )
+        harness.require(new["bytes"] > 0, f"the streamed {fmt} export is empty")
+        harness.require(
+            new["added_mib"] < EXPORT_MEMORY_LIMIT_MIB,
+            f"the streamed {fmt} export added {new['added_mib']:.1f} MiB "
+            f"(limit {EXPORT_MEMORY_LIMIT_MIB})",
         )
     print()
-    print(
-        "| export of every stakeholder | added peak RSS, old (MB) | added peak RSS, now (MB) | size (MB) | time old / now (s) |"
-    )
-    print("|---|---:|---:|---:|---:|")
-    for r in measure_exports(url):
-        old, new = r["old"], r["new"]
-        print(
-            f"| {r['format'].upper()} | {old['added_kb'] / 1024:.1f} | {new['added_kb'] / 1024:.1f} "
-            f"| {new['bytes'] / 1e6:.1f} | {old['s']:.1f} / {new['s']:.1f} |"
-        )
+    print(f"At the end: {harness.machine()}")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,13 +6,16 @@ A script uses it like this::
 
     import harness
 
-    harness.use_database("directory")          # bp3mi_bench_directory, never the dev database
+    parser = harness.Options(__doc__, sizes={"registrations": (20_000, 1_000_000)})
+    args = parser.parse_args()                 # --full: the full sizes; --skip-seed: reuse
+    harness.use_database("directory", fresh=not args.skip_seed)  # never the dev database
     harness.setup_django()                     # django.setup() and migrate
-    ...                                        # build the data set
+    harness.seed(registrations=args.registrations)  # seed_demo, then ANALYZE
     result = harness.alternate(a=lambda: client.get(new_url), b=lambda: client.get(old_url))
     print(result.row("directory page 1"))      # median ms of each side, median ratio a/b, min-max
     memory = harness.resident_growth(lambda: consume(client.get(export_url)))
     print(f"{memory.mib:.1f} MiB added resident memory")
+    harness.require(memory.mib < 50, "the export's memory grows with its rows")  # exit 1
 
 The database: `BENCH_<NAME>_DATABASE_URL` when set (e.g. BENCH_REGISTRATIONS_DATABASE_URL for
 a database seeded once with a million rows); otherwise, when DATABASE_URL is PostgreSQL, a
@@ -22,14 +25,21 @@ SQLite file `var/bench_<name>.sqlite3`. `fresh=True` starts from an empty databa
 Timings are wall-clock (`time.perf_counter`) in one process. A comparison alternates the two
 sides round by round (A, B, A, B, ...) after a warm-up of each, so a machine that gets busier
 during the run slows both alike; it reports each side's median and the median of the per-round
-ratios with their min-max, which is the spread to quote.
+ratios with their min-max, which is the spread to quote. A script exits non-zero when a check
+fails (`require`: both sides must show the same rows, the data set must have its size, memory
+must stay within its bound), never on a timing alone. Every script runs on SQLite too: where
+SQL differs (a date function), the script holds both dialects.
 """
 
 from __future__ import annotations
 
+import argparse
+import io
+import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -45,15 +55,71 @@ if str(ROOT) not in sys.path:
 __all__ = [
     "Comparison",
     "Memory",
+    "Options",
     "Timing",
     "alternate",
+    "alternate_over",
     "bench_database_url",
+    "child",
+    "child_result",
+    "compare",
     "machine",
+    "require",
     "resident_growth",
+    "seed",
     "setup_django",
     "timed",
     "use_database",
 ]
+
+
+# --- Options and checks -----------------------------------------------------------------------
+
+
+class Options(argparse.ArgumentParser):
+    """The command line every script shares: one option per data-set size (`sizes` maps
+    `name` to (reduced, full)), `--rounds` (reduced, full), `--full` for the full sizes and
+    `--skip-seed` to reuse the database the last run left (unless `seeded` is False). A
+    script adds its own options."""
+
+    def __init__(
+        self,
+        doc: str,
+        *,
+        sizes: dict[str, tuple[int, int]],
+        rounds: tuple[int, int] = (7, 15),
+        seeded: bool = True,
+    ):
+        super().__init__(
+            description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        self.sizes = {**sizes, "rounds": rounds}
+        for name, (reduced, full) in self.sizes.items():
+            self.add_argument(
+                f"--{name.replace('_', '-')}",
+                type=int,
+                help=f"default {reduced:,}; with --full {full:,}",
+            )
+        self.add_argument("--full", action="store_true", help="the full sizes")
+        if seeded:
+            self.add_argument(
+                "--skip-seed",
+                action="store_true",
+                help="reuse the benchmark's database as the last run left it, without seeding",
+            )
+
+    def parse_args(self, *args, **kwargs):
+        parsed = super().parse_args(*args, **kwargs)
+        for name, (reduced, full) in self.sizes.items():
+            if getattr(parsed, name) is None:
+                setattr(parsed, name, full if parsed.full else reduced)
+        return parsed
+
+
+def require(condition: object, message: str) -> None:
+    """Stop the benchmark with exit status 1 when a check fails (never for a timing)."""
+    if not condition:
+        sys.exit(f"CHECK FAILED: {message}")
 
 
 # --- The database ------------------------------------------------------------------------------
@@ -90,6 +156,8 @@ def use_database(name: str, *, fresh: bool = False) -> str:
     creating it when missing and emptying it first when `fresh`. Returns its URL. Refuses the
     development database itself."""
     url = bench_database_url(name)
+    if os.environ.get("BENCH_DATABASE_IN_USE") == url and not fresh:
+        return url  # a child process of a benchmark (`child`), already pointed at it
     if url == os.environ.get("DATABASE_URL") or not (
         "bench" in urlparse(url).path or url.startswith("sqlite")
     ):
@@ -109,7 +177,7 @@ def use_database(name: str, *, fresh: bool = False) -> str:
             if cursor.fetchone() is None:
                 cursor.execute(f'CREATE DATABASE "{db_name}"')
         admin.close()
-    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_IN_USE"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bp3mi.settings")
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -141,6 +209,55 @@ def setup_django(*, migrate: bool = True) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+
+
+def seed(**counts: int) -> float:
+    """`manage.py seed_demo` with these counts (registrations=..., complaints=...), then the
+    planner statistics refreshed as autovacuum would; returns the seconds it took."""
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("seed_demo", stdout=io.StringIO(), **counts)
+    analyze()
+    return time.perf_counter() - started
+
+
+def analyze() -> None:
+    """Planner statistics (and, on PostgreSQL, the visibility map index-only scans need)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def database() -> str:
+    """The database's kind and version, to print beside the figures."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        version = connection.pg_version
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
+    return f"{connection.vendor} {connection.Database.sqlite_version}"
+
+
+def child(script: str, *args: str, env: dict[str, str] | None = None) -> dict:
+    """Run `script` with `args` in a fresh Python process (for memory: a process that has
+    never been bigger) and return the JSON object its last line printed (`child_result`)."""
+    done = subprocess.run(
+        [sys.executable, script, *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        sys.exit(f"{Path(script).name} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def child_result(result: dict) -> None:
+    """What a child process started by `child` hands back."""
+    print(json.dumps(result), flush=True)
 
 
 def machine() -> str:
@@ -218,7 +335,16 @@ class Comparison:
             f"| {self.ratio:.2f} ({self.ratio_low:.2f}-{self.ratio_high:.2f}) |"
         )
 
-    HEADER = "| what | A median ms (min-max) | B median ms (min-max) | A/B median (min-max) |\n|---|---:|---:|---:|"
+    @staticmethod
+    def header(*what: str) -> str:
+        """The Markdown table head for `row`, whose label fills the `what` columns."""
+        what = what or ("what",)
+        return (
+            f"| {' | '.join(what)} | A median ms (min-max) | B median ms (min-max) "
+            f"| A/B median (min-max) |\n|{'---|' * len(what)}---:|---:|---:|"
+        )
+
+    HEADER = header("what")
 
 
 def alternate(
@@ -229,29 +355,58 @@ def alternate(
     for _ in range(warmup):
         a()
         b()
+    return alternate_over([None] * rounds, a=lambda _: a(), b=lambda _: b())
+
+
+def alternate_over(
+    work: list, *, a: Callable[[object], object], b: Callable[[object], object], per: int = 1
+) -> Comparison:
+    """One round for each item of `work`, alternated as in `alternate`: `a(item)` and
+    `b(item)`, for things done once only (a letter's job); each time divided by `per` (the
+    things in an item). No warm-up: do it before."""
     a_ms, b_ms = [], []
-    for index in range(rounds):
-        order = ((a, a_ms), (b, b_ms)) if index % 2 == 0 else ((b, b_ms), (a, a_ms))
-        for fn, sink in order:
+    for index, item in enumerate(work):
+        sides = ((a, a_ms), (b, b_ms))
+        for fn, sink in sides if index % 2 == 0 else reversed(sides):
             started = time.perf_counter()
-            fn()
-            sink.append((time.perf_counter() - started) * 1000)
+            fn(item)
+            sink.append((time.perf_counter() - started) * 1000 / per)
+    return compare(a_ms, b_ms)
+
+
+def compare(a_ms: list[float], b_ms: list[float]) -> Comparison:
+    """A Comparison of timings already paired round by round."""
     return Comparison(Timing(a_ms), Timing(b_ms), [x / y for x, y in zip(a_ms, b_ms, strict=True)])
 
 
 # --- Memory -----------------------------------------------------------------------------------
 
 
-def resident_mib() -> float:
-    """This process's resident memory now (Linux /proc; ru_maxrss elsewhere), in MiB."""
+def _status_mib(field: str) -> float | None:
+    """A field of /proc/self/status (VmRSS, VmHWM) in MiB; None where there is none."""
     try:
         with open("/proc/self/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return None
+
+
+def resident_mib() -> float:
+    """This process's resident memory now (Linux /proc; ru_maxrss elsewhere), in MiB."""
+    now = _status_mib("VmRSS")
+    return now if now is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> bool:
+    """Reset the kernel's record of this process's peak resident memory (VmHWM)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
 
 
 @dataclass
@@ -268,13 +423,15 @@ class Memory:
 
 
 def resident_growth(fn: Callable[[], object], *, interval: float = 0.002) -> Memory:
-    """Run `fn` while a thread samples this process's resident memory every `interval`
-    seconds; return the level before and the peak. Measure each thing in a process that has
-    not already been bigger (the allocator keeps freed memory), e.g. first, or in a child."""
+    """Run `fn` and return the resident memory before it and the peak while it ran: the
+    kernel's own peak (VmHWM, reset first) on Linux, else a thread sampling every `interval`
+    seconds. Measure each thing in a process that has not already been bigger (the allocator
+    keeps freed memory): first, or in a child (`child`)."""
     import gc
 
     gc.collect()
     before = resident_mib()
+    kernel_peak = _reset_peak()
     peak = before
     done = threading.Event()
 
@@ -291,4 +448,7 @@ def resident_growth(fn: Callable[[], object], *, interval: float = 0.002) -> Mem
     finally:
         done.set()
         sampler.join()
-    return Memory(before, max(peak, resident_mib()))
+    peak = max(peak, resident_mib())
+    if kernel_peak:
+        peak = max(peak, _status_mib("VmHWM") or 0)
+    return Memory(before, peak)

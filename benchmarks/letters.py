@@ -1,21 +1,26 @@
-"""Verification letters through one Celery worker against the bare WeasyPrint render, and the
-memory of a photo upload (not part of the test suite).
+"""Verification letters through one Celery worker against the bare render, and the memory of
+a photo upload (not part of the test suite).
 
     .venv/bin/python benchmarks/letters.py            # 5 rounds of 3 letters (a minute or two)
     .venv/bin/python benchmarks/letters.py --full     # 15 rounds of 4 letters
+    .venv/bin/python benchmarks/letters.py --rounds 9 --per-round 2
 
 1. Worker against bare render, alternated round by round in one process. Every letter is
    signed first (its job parked on a queue no worker reads). One worker (concurrency 1,
    prefork, as in production) runs on another queue and is warmed up by one letter. Then each
    round: A sends K letters' jobs to the worker and stops the clock when the last is READY
-   (broker round trip, worker, lock, render, PAdES signature, store, hash, audit); B renders
-   the same K letters' HTML with WeasyPrint in this process. The ratio A/B per round, its median and
-   min-max: the target is at most 1.2.
-2. The job body alone (`letter_generate` in this process) against the bare render, alternated
-   the same way: what the service adds without the worker path.
-3. Memory of one 5 MB photo upload through the upload view (multipart parsing, content check,
-   re-encoding, storage), in a fresh process: Python's peak (tracemalloc) and resident growth.
+   (broker round trip, worker, lock, HTML, render, PAdES signature, store, hash, audit); B
+   renders the same K letters in this process without the job: each letter's HTML (its
+   data, template and QR code), then its PDF with WeasyPrint. The HTML part of B is timed
+   too, so A is also compared with the PDF alone (B minus the HTML). The ratio A/B per
+   round, its median and min-max: the target is at most 1.2.
+2. The job body alone (`letter_generate` in this process) against the same bare render,
+   alternated the same way: what the service adds without the worker path.
+3. The PAdES signature alone, and the memory of one 5 MB photo upload through the upload
+   view (multipart parsing, content check, re-encoding, storage), in a fresh process:
+   Python's peak (tracemalloc) and resident growth.
 
+Every letter must end READY and a letter made by the worker must carry a valid signature.
 The database is the benchmark's own (see benchmarks/harness.py: bp3mi_bench_letters next to
 DATABASE_URL's PostgreSQL, else var/bench_letters.sqlite3), emptied at the start. The broker is
 REDIS_URL's Redis when set, else the embedded filesystem queue (whose polling shows in A).
@@ -23,10 +28,8 @@ REDIS_URL's Redis when set, else the embedded filesystem queue (whose polling sh
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,7 @@ from pathlib import Path
 import harness
 
 ROOT = harness.ROOT
+POLL_SECONDS = 0.02
 
 
 def configure(workdir: Path) -> dict[str, str]:
@@ -86,9 +90,9 @@ def letter_html(letter_id: int) -> str:
     return letters.letter_html(letter, letter_documents(registration=letter.registration))
 
 
-def signing_ms(pdfs: list[bytes]) -> list[float]:
+def signing_ms(pdfs: list[bytes]) -> harness.Timing:
     """The PAdES signature (pyHanko, the office key) alone on unsigned renders, in ms each:
-    part of the job, not of the bare render, so the ratio can be read without it too."""
+    part of the job, not of the bare render."""
     from documents import signing
 
     signing.sign_pdf(pdfs[0], signer_name="x", reason="x", location="x")  # load the key
@@ -97,7 +101,7 @@ def signing_ms(pdfs: list[bytes]) -> list[float]:
         started = time.perf_counter()
         signing.sign_pdf(pdf, signer_name="x", reason="x", location="x")
         times.append((time.perf_counter() - started) * 1000)
-    return times
+    return harness.Timing(times)
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen:
@@ -139,7 +143,9 @@ def through_worker(ids: list[int], queue: str, timeout: float = 300) -> None:
             raise SystemExit("a letter failed; see the worker output")
         if time.perf_counter() - started > timeout:
             raise SystemExit("the worker did not finish in time")
-        time.sleep(0.005)
+        # Each look is a query: often enough to see READY within a few ms of it, rarely
+        # enough not to take the CPU the worker needs on a small machine.
+        time.sleep(POLL_SECONDS)
 
 
 UPLOAD_CHILD = r"""
@@ -202,13 +208,8 @@ def upload_memory(env: dict[str, str]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--per-round", type=int, default=3, help="letters in each round")
-    parser.add_argument("--full", action="store_true", help="15 rounds of 4 letters")
+    parser = harness.Options(__doc__, sizes={"per_round": (3, 4)}, rounds=(5, 15), seeded=False)
     args = parser.parse_args()
-    if args.full:
-        args.rounds, args.per_round = 15, 4
     harness.use_database("letters", fresh=True)
     with tempfile.TemporaryDirectory(prefix="bp3mi-bench-") as tmp:
         workdir = Path(tmp)
@@ -216,78 +217,88 @@ def main() -> None:
         env = configure(workdir)
         harness.setup_django()
         from bp3mi.pdf import render_pdf
+        from documents import signing
+        from documents.models import Letter
         from documents.services import letter_generate
 
         k = args.per_round
         worker_ids = sign_letters(1 + args.rounds * k)
         job_ids = sign_letters(1 + args.rounds * k)
-        html = {pk: letter_html(pk) for pk in worker_ids + job_ids}
+
+        html_ms: list[float] = []  # per letter, the HTML part of each round's bare render
+
+        def bare(batch):
+            """The letter's render without the job: its HTML (data, template, QR code), then
+            its PDF; the HTML part is noted so the PDF alone can be compared too."""
+            spent = 0.0
+            for pk in batch:
+                started = time.perf_counter()
+                page = letter_html(pk)
+                spent += time.perf_counter() - started
+                render_pdf(page)
+            html_ms.append(spent * 1000 / k)
+
+        def batches(ids):
+            return [ids[1 + i * k : 1 + (i + 1) * k] for i in range(args.rounds)]
 
         worker = start_worker(env)
         try:
             through_worker(worker_ids[:1], env["BENCH_WORK_QUEUE"])  # start-up, fonts, caches
-            render_pdf(html[worker_ids[0]])  # the same warm-up for the bare side
-            batches = [worker_ids[1 + i * k : 1 + (i + 1) * k] for i in range(args.rounds)]
-            worker_ms, bare_ms = [], []
-            for index, batch in enumerate(batches):
-                sides = [
-                    (lambda b=batch: through_worker(b, env["BENCH_WORK_QUEUE"]), worker_ms),
-                    (lambda b=batch: [render_pdf(html[pk]) for pk in b], bare_ms),
-                ]
-                for fn, sink in sides if index % 2 == 0 else reversed(sides):
-                    started = time.perf_counter()
-                    fn()
-                    sink.append((time.perf_counter() - started) * 1000 / k)
+            bare(worker_ids[:1])  # the same warm-up for the bare side
+            html_ms.clear()
+            worker_side = harness.alternate_over(
+                batches(worker_ids),
+                a=lambda batch: through_worker(batch, env["BENCH_WORK_QUEUE"]),
+                b=bare,
+                per=k,
+            )
         finally:
             worker.terminate()
             worker.wait(timeout=30)
 
+        worker_html_ms, html_ms[:] = html_ms[:], []
         letter_generate(letter_id=job_ids[0])  # warm-up
-        job_ms, job_bare_ms = [], []
-        for index in range(args.rounds):
-            batch = job_ids[1 + index * k : 1 + (index + 1) * k]
-            sides = [
-                (lambda b=batch: [letter_generate(letter_id=pk) for pk in b], job_ms),
-                (lambda b=batch: [render_pdf(html[pk]) for pk in b], job_bare_ms),
-            ]
-            for fn, sink in sides if index % 2 == 0 else reversed(sides):
-                started = time.perf_counter()
-                fn()
-                sink.append((time.perf_counter() - started) * 1000 / k)
-        signing = signing_ms([render_pdf(html[pk]) for pk in job_ids[: 1 + min(k * 2, 8)]])
+        job_side = harness.alternate_over(
+            batches(job_ids),
+            a=lambda batch: [letter_generate(letter_id=pk) for pk in batch],
+            b=bare,
+            per=k,
+        )
+        made = Letter.objects.filter(pk__in=worker_ids + job_ids)
+        harness.require(
+            made.filter(status=Letter.Status.READY).count() == len(worker_ids + job_ids),
+            "a letter is not READY",
+        )
+        harness.require(
+            signing.signature_check(made.get(pk=worker_ids[-1]).file.read()).ok,
+            "a letter made by the worker is not validly signed",
+        )
+        signed = signing_ms([render_pdf(letter_html(pk)) for pk in job_ids[: 1 + min(k * 2, 8)]])
         memory = upload_memory(env)
 
-    worker_side = harness.Comparison(
-        harness.Timing(worker_ms),
-        harness.Timing(bare_ms),
-        [a / b for a, b in zip(worker_ms, bare_ms, strict=True)],
-    )
-    job_side = harness.Comparison(
-        harness.Timing(job_ms),
-        harness.Timing(job_bare_ms),
-        [a / b for a, b in zip(job_ms, job_bare_ms, strict=True)],
-    )
     broker = env["CELERY_BROKER_URL"].split(":")[0]
     print(
         f"{args.rounds} alternated rounds of {k} letters; broker: {broker}; "
-        f"database: {os.environ['DATABASE_URL'].split(':')[0]}; {harness.machine()}"
+        f"database: {harness.database()}; {harness.machine()}"
     )
     print()
-    print(
-        "| per letter | A median ms (min-max) | bare render median ms (min-max) | A/bare median (min-max) |"
-    )
+    print("| per letter | A median ms (min-max) | B median ms (min-max) | A/B median (min-max) |")
     print("|---|---:|---:|---:|")
-    print(worker_side.row("A = one worker (queue to READY)"))
-    print(job_side.row("A = job body in process (`letter_generate`)"))
+    for label, side, html_part in [
+        ("one worker (queue to READY)", worker_side, worker_html_ms),
+        ("job body in process (`letter_generate`)", job_side, html_ms),
+    ]:
+        pdf_only = [b - h for b, h in zip(side.b.ms, html_part, strict=True)]
+        print(side.row(f"A = {label}; B = the letter's HTML and PDF"))
+        print(harness.compare(side.a.ms, pdf_only).row(f"A = {label}; B = the PDF alone"))
     print()
     print(
-        f"letters per minute through one worker: {60000 / statistics.median(worker_ms):.0f} "
-        f"(bare render: {60000 / statistics.median(bare_ms):.0f})"
+        f"letters per minute through one worker: {60000 / worker_side.a.median:.0f} "
+        f"(bare render: {60000 / worker_side.b.median:.0f})"
     )
     print(
-        f"the PAdES signature alone (part of A, not of the bare render): "
-        f"{statistics.median(signing):.0f} ms a letter (min {min(signing):.0f}, "
-        f"max {max(signing):.0f})"
+        f"inside A and not inside B: the PAdES signature {signed}; inside both A and the first "
+        f"B, not the second: the letter's HTML {harness.Timing(worker_html_ms + html_ms)}"
     )
     print(
         f"5 MB photo upload: {memory['photo_bytes'] / 1048576:.2f} MB file, "

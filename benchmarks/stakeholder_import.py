@@ -1,74 +1,31 @@
-"""The stakeholder import job on a 50,000-row file: the check (preview) and the write.
+"""The stakeholder import job on a large file: the check (preview) and the write (not part
+of the test suite).
 
-Not part of the test suite. Run with the project's virtualenv against PostgreSQL:
+    .venv/bin/python benchmarks/stakeholder_import.py                # 1,000 new rows
+    .venv/bin/python benchmarks/stakeholder_import.py --full         # 50,000 new rows
+    .venv/bin/python benchmarks/stakeholder_import.py --reimport     # then the same file again
 
-    .venv/bin/python benchmarks/stakeholder_import.py               # 50,000 new rows
-    .venv/bin/python benchmarks/stakeholder_import.py --rows 5000   # a quicker look
-    .venv/bin/python benchmarks/stakeholder_import.py --reimport    # then the same file again
-
-It uses its own database, bp3mi_bench_import on the PostgreSQL server of DATABASE_URL
-(BENCH_DATABASE_URL names another), creates and migrates it, and removes what an earlier run
-imported. The file is a CSV written as staff would export it: 60% P3MI with their SIP3MI
-licence, 25% LPK with two vocations, 15% clinics, each with region, phone and NIB. Both
-stages run through the job services exactly as the worker runs them (`import_job_check`,
-`import_job_confirm`, `import_job_write`), in this process, timed with their own clock. Peak
-resident memory is reset (Linux `clear_refs`) before each stage and the peak added by the
-stage is reported. `--reimport` uploads the same file again: every row then matches an
-existing stakeholder and goes through the row-by-row update path (nothing differs, so
-nothing is written but the comparison is made for every row).
+The database is the benchmark's own (benchmarks/harness.py: bp3mi_bench_import next to
+DATABASE_URL's PostgreSQL, else var/bench_import.sqlite3), emptied first. The file is a CSV
+written as staff would export it: 60% P3MI with their SIP3MI licence, 25% LPK with two
+vocations, 15% clinics, each with region, phone and NIB. Both stages run through the job
+services exactly as the worker runs them (`import_job_check`, `import_job_confirm`,
+`import_job_write`), in this process, timed with their own clock, with the resident memory
+each stage adds (harness.resident_growth). Every row must be created (the first time) or
+matched (`--reimport`: every row then matches an existing stakeholder and goes through the
+row-by-row update path; nothing differs, so nothing is written but the comparison is made
+for every row).
 """
 
-import argparse
 import io
-import json
 import os
 import sys
 import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import harness
 
-BENCH_NAME = "bp3mi_bench_import"
 PREFIX = "Lembaga Impor Beban"
-
-
-def bench_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        return url
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        base = "postgres://postgres@127.0.0.1:5432/postgres"
-    return urlparse(base)._replace(path=f"/{BENCH_NAME}").geturl()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlparse(url)
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username,
-        password=parts.password,
-        host=parts.hostname,
-        port=parts.port or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{parts.path.lstrip("/")}"')
-    admin.close()
-
-
-def _rss_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(field)
 
 
 def make_csv(rows: int) -> bytes:
@@ -101,16 +58,15 @@ def make_csv(rows: int) -> bytes:
 
 
 def stage(label: str, work) -> dict:
-    import gc
+    done = {}
 
-    gc.collect()
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM, the peak
-    baseline = _rss_kb("VmRSS")
-    start = time.perf_counter()
-    job = work()
-    elapsed = time.perf_counter() - start
-    added = _rss_kb("VmHWM") - baseline
-    return {"stage": label, "job": job, "s": elapsed, "added_mb": added / 1024}
+    def run():
+        started = time.perf_counter()
+        done["job"] = work()
+        done["s"] = time.perf_counter() - started
+
+    memory = harness.resident_growth(run)
+    return {"stage": label, **done, "added_mib": memory.mib}
 
 
 def run_import(content: bytes, user, label: str) -> list[dict]:
@@ -130,15 +86,15 @@ def run_import(content: bytes, user, label: str) -> list[dict]:
         )
     results = [stage(f"{label}: check", lambda: import_job_check(job_id=job.pk))]
     checked = results[0]["job"]
-    assert checked.status == ImportJob.Status.READY and checked.error_count == 0, (
-        checked.error,
-        checked.summary.get("errors", [])[:3],
+    harness.require(
+        checked.status == ImportJob.Status.READY and checked.error_count == 0,
+        f"the check: {checked.error} {checked.summary.get('errors', [])[:3]}",
     )
     with TestCase.captureOnCommitCallbacks(execute=False):
         import_job_confirm(job=checked, by=user)
     results.append(stage(f"{label}: write", lambda: import_job_write(job_id=job.pk)))
     written = results[1]["job"]
-    assert written.status == ImportJob.Status.READY, written.error
+    harness.require(written.status == ImportJob.Status.READY, f"the write: {written.error}")
     for row in results:
         row["rows"] = written.rows_total
         row["created"], row["updated"] = written.create_count, written.update_count
@@ -146,59 +102,52 @@ def run_import(content: bytes, user, label: str) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--reimport", action="store_true")
+    parser = harness.Options(__doc__, sizes={"rows": (1_000, 50_000)}, seeded=False)
+    parser.add_argument("--reimport", action="store_true", help="then the same file again")
     args = parser.parse_args()
+    harness.use_database("import", fresh=True)
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bp3mi-bench-import-")
+    harness.setup_django()
+    from bp3mi.models import Region, User
+    from stakeholders.models import Stakeholder, Vocation
 
-    url = bench_url()
-    ensure_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-import-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bp3mi.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from bp3mi.models import AuditEvent, User
-    from stakeholders.models import ImportJob, Stakeholder, Vocation
-
-    old = Stakeholder.objects.filter(name__startswith=PREFIX)
-    AuditEvent.objects.filter(
-        content_type__model="stakeholder",
-        object_id__in=[str(pk) for pk in old.values_list("pk", flat=True)],
-    ).delete()
-    old.delete()
-    ImportJob.objects.all().delete()
+    harness.seed()  # the reference data (regions) the file names
     for n in (1, 2):
         Vocation.objects.get_or_create(name=f"Kejuruan Beban {n}")
     user, _created = User.objects.get_or_create(
         email="beban-impor@contoh.test", defaults={"full_name": "Staf Beban"}
     )
+    harness.require(Region.objects.exists(), "no region to name in the file")
     content = make_csv(args.rows)
-    print(f"file: {args.rows} rows, {len(content) / 1024 / 1024:.1f} MB, CSV", flush=True)
+    print(
+        f"file: {args.rows:,} rows, {len(content) / 1024 / 1024:.1f} MB, CSV; "
+        f"{harness.database()}; {harness.machine()}",
+        flush=True,
+    )
     results = run_import(content, user, "new rows")
+    harness.require(
+        results[-1]["created"] == args.rows, f"{results[-1]['created']} of {args.rows} created"
+    )
     if args.reimport:
         results += run_import(content, user, "same file again")
+        harness.require(
+            results[-1]["created"] == 0, f"{results[-1]['created']} created again on re-import"
+        )
+    harness.require(
+        Stakeholder.objects.filter(name__startswith=PREFIX).count() == args.rows,
+        "the directory does not hold every imported row once",
+    )
+    print()
+    print("| stage | rows | created / updated | time | rows per second | added resident |")
+    print("|---|---:|---:|---:|---:|---:|")
     for row in results:
         print(
-            json.dumps(
-                {
-                    "stage": row["stage"],
-                    "rows": row["rows"],
-                    "created": row["created"],
-                    "updated": row["updated"],
-                    "seconds": round(row["s"], 1),
-                    "rows_per_second": round(row["rows"] / row["s"]),
-                    "added_resident_mb": round(row["added_mb"], 1),
-                }
-            ),
-            flush=True,
+            f"| {row['stage']} | {row['rows']:,} | {row['created']:,} / {row['updated']:,} "
+            f"| {row['s']:.1f} s | {row['rows'] / row['s']:,.0f} | {row['added_mib']:.1f} MiB |"
         )
+    print()
+    print(f"At the end: {harness.machine()}")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

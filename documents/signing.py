@@ -13,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import datetime
 import fcntl
+import functools
 import io
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -128,17 +128,36 @@ def _outside_event_loop(function, *args):
         return pool.submit(function, *args).result()
 
 
-@lru_cache(maxsize=4)
-def _signer(key: Path, cert: Path, passphrase: bytes | None, stamp: float):
+@dataclass
+class OfficeSigner:
+    """The loaded key and certificate, and the room their signature takes in a PDF."""
+
+    signer: object  # pyhanko.sign.signers.SimpleSigner
+    # Hex digits to reserve for the signature (CMS) in the file. Unknown before the first
+    # signature, which lets pyHanko estimate it with a dry-run signature; known after, as
+    # the same key and certificate always make a signature of the same size.
+    reserved: int | None = None
+
+    def remember_size(self, signed: bytes) -> None:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        cms = PdfFileReader(io.BytesIO(signed)).embedded_signatures[-1].pkcs7_content
+        hex_digits = 2 * len(cms)
+        # The margin pyHanko's own estimate keeps (half again), so a reserve is never tight.
+        self.reserved = hex_digits + 2 * (hex_digits // 4)
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(key: Path, cert: Path, passphrase: bytes | None, stamp: float) -> OfficeSigner:
     from pyhanko.sign import signers
 
     signer = signers.SimpleSigner.load(str(key), str(cert), key_passphrase=passphrase)
     if signer is None:
         raise ImproperlyConfigured(f"Cannot load the letter signing key {key} / {cert}.")
-    return signer
+    return OfficeSigner(signer)
 
 
-def office_signer():
+def office_signer() -> OfficeSigner:
     files = signing_files()
     # The modification time is part of the cache key: a renewed certificate is picked up.
     return _signer(files.key, files.cert, files.passphrase, files.cert.stat().st_mtime)
@@ -150,6 +169,7 @@ def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str) -> byt
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
+    office = office_signer()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
         field_name="TandaTanganKantor",
@@ -159,8 +179,15 @@ def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str) -> byt
         reason=reason,
         location=location,
     )
-    out = _outside_event_loop(signers.sign_pdf, writer, metadata, office_signer())
-    return out.getvalue()
+    out = _outside_event_loop(
+        functools.partial(signers.sign_pdf, bytes_reserved=office.reserved),
+        writer,
+        metadata,
+        office.signer,
+    ).getvalue()
+    if office.reserved is None:
+        office.remember_size(out)
+    return out
 
 
 def trust_roots() -> list:

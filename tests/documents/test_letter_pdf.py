@@ -156,3 +156,22 @@ def test_configured_key_and_certificate_are_used(settings, tmp_path, letter):
     assert signing.signature_check(pdf).ok  # trusted against the configured certificate
     settings.LETTER_SIGNING_TRUST_ROOTS = [str(signing._dev_files().cert)]
     assert not signing.signature_check(pdf).trusted
+
+
+def test_later_signatures_reuse_the_first_ones_size_and_still_validate(settings, tmp_path):
+    """The first signature with a key lets pyHanko estimate its room with a dry run; the
+    next ones reserve that room (with its margin) without the dry run, and stay valid."""
+    files = signing.SigningFiles(tmp_path / "key.pem", tmp_path / "cert.pem", None)
+    signing.generate_office_certificate(files)
+    settings.LETTER_SIGNING_KEY = str(files.key)
+    settings.LETTER_SIGNING_CERT = str(files.cert)
+    office = signing.office_signer()
+    assert office.reserved is None
+    pdfs = [
+        signing.sign_pdf(
+            letters.render_pdf(f"<p>{n}</p>"), signer_name="a", reason="b", location="c"
+        )
+        for n in range(3)
+    ]
+    assert office.reserved is not None
+    assert all(signing.signature_check(pdf).ok for pdf in pdfs)
