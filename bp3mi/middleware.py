@@ -76,6 +76,8 @@ def database_unavailable_response(request, exc: BaseException) -> HttpResponse:
     template = loader.get_template("503.html")
     response = HttpResponse(template.render({"office": settings.OFFICE}), status=503)
     response["Retry-After"] = "30"
+    # Django's request log skips a response marked as logged: the line above is the record.
+    response._has_been_logged = True
     return response
 
 

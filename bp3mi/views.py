@@ -176,10 +176,7 @@ def server_error(request):
     of DatabaseUnavailableMiddleware, and its one log line per interval, instead."""
     exc = sys.exc_info()[1]
     if isinstance(exc, DATABASE_ERRORS):
-        response = database_unavailable_response(request, exc)
-        # Django's request log skips a response marked logged: no traceback per request.
-        response._has_been_logged = True
-        return response
+        return database_unavailable_response(request, exc)
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"office": settings.OFFICE}))
 

@@ -136,20 +136,21 @@ def _database_url_for_worker(connection) -> str:
     return f"postgres://{auth}{s.get('HOST') or 'localhost'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, _isolated_task_queue):
-    """Start `celery worker` as a separate process on the configured broker, consuming this
-    test run's queue and using the test database. Yields the Popen; stops it afterwards."""
+def start_celery_worker(queue: dict, **env_overrides) -> subprocess.Popen:
+    """Start `celery worker` as a separate process, the leader of its own process group, on
+    the configured broker, consuming this test run's queue and using the test database.
+    The Popen carries `log_path` and `mail_dir`; `stop_celery_worker` ends it."""
     from django.db import connection
 
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_worker(connection),
-        "CELERY_TASK_DEFAULT_QUEUE": _isolated_task_queue["queue"],
+        "CELERY_TASK_DEFAULT_QUEUE": queue["queue"],
         "DJANGO_SETTINGS_MODULE": "bp3mi.settings",
+        **env_overrides,
     }
-    if _isolated_task_queue["queue_dir"]:
-        env["CELERY_QUEUE_DIR"] = _isolated_task_queue["queue_dir"]
+    if queue["queue_dir"]:
+        env["CELERY_QUEUE_DIR"] = queue["queue_dir"]
     # The worker's e-mails land as files that `worker_outbox` reads back.
     mail_dir = tempfile.mkdtemp(prefix="celery-mail-")
     env["EMAIL_URL"] = f"filemail:///{mail_dir}"  # django-environ drops one slash
@@ -169,7 +170,7 @@ def celery_worker_process(transactional_db, _isolated_task_queue):
             "--without-mingle",
             "--without-heartbeat",
             "-Q",
-            _isolated_task_queue["queue"],
+            queue["queue"],
             "-n",
             f"test-{uuid.uuid4().hex[:6]}@%h",
         ],
@@ -177,20 +178,32 @@ def celery_worker_process(transactional_db, _isolated_task_queue):
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     process.log_path = log.name
     process.mail_dir = mail_dir
+    return process
+
+
+def stop_celery_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+    os.unlink(process.log_path)
+    shutil.rmtree(process.mail_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, _isolated_task_queue):
+    """A `start_celery_worker` for the test, stopped afterwards."""
+    process = start_celery_worker(_isolated_task_queue)
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        os.unlink(log.name)
-        shutil.rmtree(mail_dir, ignore_errors=True)
+        stop_celery_worker(process)
 
 
 def worker_outbox(process) -> list[EmailMessage]:

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_document_types_and_roles'),
+        ("documents", "0002_document_types_and_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='letter',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='tanda hidup terakhir'),
+            model_name="letter",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="tanda hidup terakhir"),
         ),
         migrations.AddField(
-            model_name='letter',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='dikirim ke antrean'),
+            model_name="letter",
+            name="sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="dikirim ke antrean"),
         ),
     ]

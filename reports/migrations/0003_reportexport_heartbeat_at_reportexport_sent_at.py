@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('statistics', '0002_roles'),
+        ("statistics", "0002_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportexport',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='tanda hidup terakhir'),
+            model_name="reportexport",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="tanda hidup terakhir"),
         ),
         migrations.AddField(
-            model_name='reportexport',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='dikirim ke antrean'),
+            model_name="reportexport",
+            name="sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="dikirim ke antrean"),
         ),
     ]

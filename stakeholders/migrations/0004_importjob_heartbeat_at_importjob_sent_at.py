@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stakeholders', '0003_import_job'),
+        ("stakeholders", "0003_import_job"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='tanda hidup terakhir'),
+            model_name="importjob",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="tanda hidup terakhir"),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='dikirim ke antrean'),
+            model_name="importjob",
+            name="sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="dikirim ke antrean"),
         ),
     ]

@@ -2,18 +2,25 @@
 in CI), not by an eager call."""
 
 import io
+import os
+import signal
 
+import psycopg2
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from pypdf import PdfReader
 
 from documents.models import Letter
-from documents.services import letter_sign
-from tests.conftest import wait_for
+from documents.services import letter_sign, letter_sweep
+from tests.conftest import start_celery_worker, stop_celery_worker, wait_for
 
 from .helpers import verified_registration
 
 pytestmark = pytest.mark.worker
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="holds a PostgreSQL table lock (set DATABASE_URL)"
+)
 
 
 def test_signing_queues_a_job_a_real_worker_turns_into_the_letter(
@@ -32,3 +39,60 @@ def test_signing_queues_a_job_a_real_worker_turns_into_the_letter(
     assert ready.number in text and "La Ode Hamid" in text
     assert ready.attempts == 1 and len(ready.sha256) == 64
     ready.file.delete(save=False)
+
+
+@postgres_only
+def test_a_letter_whose_worker_is_killed_mid_render_is_finished_by_the_next_worker(
+    transactional_db, _isolated_task_queue, private_storage, verifikator, kepala, settings
+):
+    """The whole process group of the worker dies while the letter renders; its message
+    stays unacknowledged in the broker. The sweep sees the heartbeat stop and queues the
+    letter again, long before the broker's visibility timeout or the task's time limit."""
+    settings.JOB_STALE_SECONDS = 2
+    fast_beat = {"MEDIA_ROOT": str(private_storage), "JOB_HEARTBEAT_SECONDS": "0.5"}
+    registration = verified_registration(verifikator=verifikator, full_name="Wa Ode Sitti")
+    with transaction.atomic():
+        letter = letter_sign(registration=registration, by=kepala)
+    # Hold the render up after it has started: its query of the documents waits for this lock.
+    holder = psycopg2.connect(**postgres_parameters())
+    with holder.cursor() as cursor:
+        cursor.execute("LOCK TABLE documents_document IN ACCESS EXCLUSIVE MODE")
+    first = start_celery_worker(_isolated_task_queue, **fast_beat)
+    try:
+        wait_for(
+            lambda: Letter.objects.filter(pk=letter.pk, status=Letter.Status.RUNNING).exists(),
+            timeout=120,
+            process=first,
+        )
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        holder.rollback()
+        holder.close()
+        stop_celery_worker(first)
+    second = start_celery_worker(_isolated_task_queue, **fast_beat)
+    try:
+
+        def swept_and_ready():
+            letter_sweep()
+            return Letter.objects.filter(pk=letter.pk, status=Letter.Status.READY).first()
+
+        ready = wait_for(swept_and_ready, timeout=120, interval=0.5, process=second)
+    finally:
+        stop_celery_worker(second)
+    assert ready.number == letter.number and ready.attempts == 2
+    assert list((private_storage / "letters").rglob("*.pdf")) == [private_storage / ready.file.name]
+    assert Letter.objects.filter(registration=registration).count() == 1
+
+
+def postgres_parameters() -> dict:
+    from django.db import connection
+
+    s = connection.settings_dict
+    return {
+        "dbname": s["NAME"],
+        "user": s["USER"],
+        "password": s["PASSWORD"],
+        "host": s["HOST"],
+        "port": s["PORT"] or 5432,
+    }
