@@ -833,6 +833,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown scenarios {sorted(unknown)}; choose among {SCENARIOS}")
     chosen = args.scenarios or SCENARIOS
+    began = time.monotonic()
     say(f"# Faults: {', '.join(chosen)}")
     say(f"{harness.machine()} at the start")
     stack = Stack()
@@ -858,7 +859,7 @@ def main() -> int:
             portal.invariants()
     finally:
         stack.stop()
-    say(f"\n{harness.machine()} at the end")
+    say(f"\n{harness.machine()} at the end; {(time.monotonic() - began) / 60:.1f} min in all")
     if failures:
         say(f"{len(failures)} checks FAILED: " + "; ".join(failures))
         return 1
