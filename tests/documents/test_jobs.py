@@ -3,7 +3,6 @@
 import time
 from datetime import timedelta
 
-import pytest
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,8 +13,7 @@ from documents.services import letter_sign
 from .helpers import verified_registration
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_running_job_beats_until_its_block_ends(verifikator, kepala, settings):
+def test_a_running_job_beats_until_its_block_ends(transactional_db, verifikator, kepala, settings):
     settings.JOB_HEARTBEAT_SECONDS = 0.1
     with transaction.atomic():
         letter = letter_sign(registration=verified_registration(verifikator=verifikator), by=kepala)

@@ -4,6 +4,7 @@ in CI), not by an eager call."""
 import io
 import os
 import signal
+from datetime import timedelta
 
 import psycopg2
 import pytest
@@ -15,6 +16,7 @@ from documents.services import letter_sign, letter_sweep
 from tests.conftest import start_celery_worker, stop_celery_worker, wait_for
 
 from .helpers import verified_registration
+from .test_services import drop_pools
 
 pytestmark = pytest.mark.worker
 
@@ -96,3 +98,36 @@ def postgres_parameters() -> dict:
         "host": s["HOST"],
         "port": s["PORT"] or 5432,
     }
+
+
+def test_a_worker_that_connects_sends_the_letters_signed_while_the_broker_was_down(
+    transactional_db, _isolated_task_queue, private_storage, verifikator, kepala
+):
+    """No beat runs here: the worker's own sweep on connecting sends the letter."""
+    from bp3mi.celery import app
+
+    registration = verified_registration(verifikator=verifikator)
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf.broker_transport_options = {"max_retries": 0}
+    drop_pools(app)
+    try:
+        with transaction.atomic():
+            letter = letter_sign(registration=registration, by=kepala)
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        drop_pools(app)
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.PENDING and letter.sent_at is None
+    # Signed a while ago: past the few seconds an unsent job is given to go out.
+    Letter.objects.filter(pk=letter.pk).update(queued_at=letter.queued_at - timedelta(minutes=1))
+    worker = start_celery_worker(_isolated_task_queue, MEDIA_ROOT=str(private_storage))
+    try:
+        ready = wait_for(
+            lambda: Letter.objects.filter(pk=letter.pk, status=Letter.Status.READY).first(),
+            timeout=120,
+            process=worker,
+        )
+    finally:
+        stop_celery_worker(worker)
+    assert ready.attempts == 1 and ready.number == letter.number
