@@ -76,7 +76,7 @@ benchmark: install
 # Faults injected into a stack of its own (PostgreSQL, Redis, gunicorn, Celery worker and beat
 # under var/faults/, on ports 5499, 6399 and 8599): a killed worker, Redis stopped, PostgreSQL
 # restarted, stopped and hung. Each scenario prints what happened and checks that nothing was
-# lost or duplicated; about 10 minutes. PROOF_ARGS="redis" runs some of them.
+# lost or duplicated; a few minutes. PROOF_ARGS="redis" runs some of them.
 proof: install messages
 	$(PY) benchmarks/faults/run.py $(PROOF_ARGS)
 

@@ -1,6 +1,6 @@
 """Faults injected into a running portal, each checked and printed (not part of the test suite).
 
-    .venv/bin/python benchmarks/faults/run.py                 # every scenario, about 10 min
+    .venv/bin/python benchmarks/faults/run.py                 # every scenario, a few minutes
     .venv/bin/python benchmarks/faults/run.py redis worker-letter   # some of them
 
 The script starts its own stack under var/faults/ and leaves the shared services alone: a
