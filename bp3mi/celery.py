@@ -1,15 +1,56 @@
 """The Celery application. Settings come from Django's settings under the CELERY_ prefix."""
 
+import functools
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
 from celery.signals import task_postrun, task_prerun
+from celery.worker.consumer import Consumer as CeleryConsumer
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bp3mi.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("bp3mi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class Consumer(CeleryConsumer):
+    """The worker's broker connection, retried every CELERY_BROKER_RECONNECT_MAX_INTERVAL
+    seconds at most while the broker is down (kombu's own wait grows to 30 s, so work resumed
+    up to half a minute after Redis was back)."""
+
+    def ensure_connected(self, conn):
+        from django.conf import settings
+
+        conn.ensure_connection = functools.partial(
+            conn.ensure_connection,
+            interval_start=1,
+            interval_step=1,
+            interval_max=settings.CELERY_BROKER_RECONNECT_MAX_INTERVAL,
+        )
+        return super().ensure_connected(conn)
+
+
+class SweepOnConnect(bootsteps.StartStopStep):
+    """Each time the worker (re)connects to the broker, queue the job sweeps (JOB_SWEEP_TASKS):
+    jobs queued while the broker was down go out at once, not at beat's next round."""
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def start(self, consumer):
+        from django.conf import settings
+
+        try:
+            for name in settings.JOB_SWEEP_TASKS:
+                consumer.app.send_task(name)
+        except Exception as exc:  # noqa: BLE001 - beat's next round sends them anyway
+            logger.warning("job sweeps not queued on connect (%s)", exc)
+
+
+app.steps["consumer"].add(SweepOnConnect)
 
 
 @task_prerun.connect

@@ -228,7 +228,9 @@ class WorkerHeartbeat(models.Model):
 class BackgroundJob(models.Model):
     """The base of every job a user waits for (a letter, an export). The row, not the broker,
     is the source of truth: PENDING -> RUNNING -> READY | FAILED, with the attempts and the
-    last error. A periodic sweep re-queues rows left PENDING, so a lost message loses no work."""
+    last error. `sent_at` says when its message reached the broker, `heartbeat_at` when its run
+    last showed it was alive: the sweep (bp3mi.jobs) queues again the jobs never sent, lost, or
+    whose worker is gone, so neither a broker outage nor a dead worker loses work."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("menunggu")
@@ -242,7 +244,9 @@ class BackgroundJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     error = models.TextField(_("galat terakhir"), blank=True)
     queued_at = models.DateTimeField(_("diantrekan"), default=timezone.now)
+    sent_at = models.DateTimeField(_("dikirim ke antrean"), null=True, blank=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
     class Meta:

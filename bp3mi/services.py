@@ -99,9 +99,15 @@ def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
 
 def job_mark_failed(*, model: type[BackgroundJob], job_id: int, exc: BaseException) -> None:
     """Record that a run of a background job (a letter, an export) failed, with the error the
-    user sees; a run that finished meanwhile keeps its READY state."""
+    user sees; a run that finished meanwhile keeps its READY state. A database that cannot be
+    reached is not the job's fault and could not record it anyway: the row stays RUNNING, and
+    the task's retry or, once its heartbeat is stale, the sweep runs it again."""
     from django.utils import timezone
 
+    from .middleware import DATABASE_ERRORS
+
+    if isinstance(exc, DATABASE_ERRORS):
+        return
     with transaction.atomic():
         job = model.objects.select_for_update().get(pk=job_id)
         if job.status != BackgroundJob.Status.READY:

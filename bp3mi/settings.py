@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bp3mi.static.WhiteNoiseMiddleware",
+    "bp3mi.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bp3mi.middleware.ChosenLanguageMiddleware",
@@ -127,6 +128,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that hangs instead of refusing is cut off: a connection not set up within
+    # DATABASE_CONNECT_TIMEOUT seconds (libpq counts 2 at least) fails, and so does a statement
+    # running longer than DATABASE_STATEMENT_TIMEOUT seconds (0: no limit). The web server sets
+    # the statement limit to 30 s (bp3mi/wsgi.py): a page waits no longer than that, while
+    # workers and commands (exports, imports, migrations) run without one unless it is set.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+            "options": "-c statement_timeout={}".format(
+                int(env.float("DATABASE_STATEMENT_TIMEOUT", default=0) * 1000)
+            ),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -134,11 +148,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that answers "not cached" while Redis is down (bp3mi/cache.py):
+            # pages and forms go on working and the rate limits let requests through.
+            "BACKEND": "bp3mi.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             # Several installations (or a test run beside a development server) may share
             # one Redis database: each counts its rate limits under its own prefix.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="bp3mi"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -187,6 +204,8 @@ CSRF_FAILURE_VIEW = "bp3mi.views.csrf_failure"
 # web server counts together. RATELIMIT_RATES names each limit and its rate ("count/period",
 # period s, m, h or d); bp3mi.ratelimits applies them.
 RATELIMIT_USE_CACHE = "default"
+# While the cache is down the limits let requests through rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "bp3mi.services.client_ip"
 RATELIMIT_RATES = {
     # Sign-up attempts from one client address.
@@ -302,8 +321,12 @@ if CELERY_BROKER_IS_FILESYSTEM:
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
-    # A job not acknowledged within this time is given to another worker (acks_late).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    # A message not acknowledged within this time is given to another worker (acks_late). It
+    # outlasts the longest time limit, so a job still running is never handed out twice; a
+    # job whose worker died is found sooner by the job sweep (JOB_STALE_SECONDS).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=40 * 60)
+    }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -319,8 +342,23 @@ CELERY_DB_REUSE_MAX = 10**9
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker went away tries again for ever, at most this many seconds apart
+# (kombu's own wait grows to 30 s), and sweeps the jobs once it is back (bp3mi/celery.py).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_RECONNECT_MAX_INTERVAL = env.float("CELERY_BROKER_RECONNECT_MAX_INTERVAL", default=3)
+CELERY_WORKER_CONSUMER = "bp3mi.celery:Consumer"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Jobs a user waits for (letters, exports) are re-queued by these sweeps, run every
+# JOB_SWEEP_SECONDS by beat and whenever a worker (re)connects to the broker: a job never sent
+# (broker down), sent over JOB_PENDING_RESEND_SECONDS ago and still waiting (message lost), or
+# RUNNING without a heartbeat for JOB_STALE_SECONDS (its worker died, or its retries ran out
+# while the database was down). A running job beats every JOB_HEARTBEAT_SECONDS.
+JOB_SWEEP_TASKS = ["documents.tasks.letter_sweep", "statistics.tasks.export_sweep"]
+JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=10)
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)
+JOB_STALE_SECONDS = env.float("JOB_STALE_SECONDS", default=20)
+JOB_PENDING_RESEND_SECONDS = env.float("JOB_PENDING_RESEND_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "bp3mi.tasks.worker_heartbeat", "schedule": 60.0},
@@ -335,8 +373,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Import jobs whose broker message was lost, or whose worker died, are queued again.
     "stakeholders-import-jobs": {"task": "stakeholders.tasks.import_job_sweep", "schedule": 60.0},
-    "letter-sweep": {"task": "documents.tasks.letter_sweep", "schedule": 60.0},
-    "statistics-export-sweep": {"task": "statistics.tasks.export_sweep", "schedule": 60.0},
+    **{
+        f"job-sweep-{name}": {"task": name, "schedule": float(JOB_SWEEP_SECONDS)}
+        for name in JOB_SWEEP_TASKS
+    },
     # Hourly: export files past their retention are deleted.
     "statistics-export-expiry": {
         "task": "statistics.tasks.export_expiry",

@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -21,6 +23,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from . import health, ratelimits
 from .forms import LoginForm, SignupForm
+from .middleware import DATABASE_ERRORS, database_unavailable_response
 from .models import AuditEvent, User
 from .navigation import is_applicant
 from .services import user_activate, user_signup
@@ -139,16 +142,17 @@ class HealthView(View):
     anonymous callers learn nothing about the configuration."""
 
     def get(self, request, *args, **kwargs):
-        db_ok, db_detail = health.database_status()
+        db_ok, db_detail, worker_last_seen = health.database_status()
         broker_ok, broker_detail = health.broker_status()
-        staff = request.user.is_authenticated and request.user.is_staff
+        # Who is asking is read from the database: only when it answered.
+        staff = db_ok and request.user.is_authenticated and request.user.is_staff
         database = {"ok": db_ok, **({"detail": db_detail} if staff else {})}
         broker = {"ok": broker_ok, **({"detail": broker_detail} if staff else {})}
         body = {
             "status": "ok" if db_ok and broker_ok else "unavailable",
             "database": database,
             "broker": broker,
-            "worker_last_seen": health.worker_last_seen() if db_ok else None,
+            "worker_last_seen": worker_last_seen,
         }
         return JsonResponse(body, status=200 if db_ok and broker_ok else 503)
 
@@ -167,7 +171,12 @@ def csrf_failure(request, reason=""):
 @requires_csrf_token
 def server_error(request):
     """The 500 page: the template alone, with the office's name from the settings. Nothing
-    here reads the database, the session or a context processor, which may be what failed."""
+    here reads the database, the session or a context processor, which may be what failed.
+    A database outage met outside a view (a session saved on the way out) gets the 503 page
+    of DatabaseUnavailableMiddleware, and its one log line per interval, instead."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_ERRORS):
+        return database_unavailable_response(request, exc)
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"office": settings.OFFICE}))
 

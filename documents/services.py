@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -14,12 +13,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bp3mi.jobs import job_heartbeat, job_queue, job_sweep
 from bp3mi.mail import queue_after_commit
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import audit_record, job_mark_failed, sequence_next
@@ -337,13 +336,10 @@ def registration_request_correction(
 
 def _queue_letter(letter_id: int) -> None:
     """Send the render job to the broker. If the broker is down the row stays PENDING and
-    the sweep sends it when the broker is back; the signature is already saved."""
+    unsent, and the sweep sends it when the broker is back; the signature is already saved."""
     from .tasks import letter_generate_task
 
-    try:
-        letter_generate_task.delay(letter_id)
-    except Exception as exc:
-        logger.warning("broker unavailable (%s); letter %s waits for the sweep", exc, letter_id)
+    job_queue(model=Letter, job_id=letter_id, task=letter_generate_task)
 
 
 def _check_letter_documents(*, registration: Registration, signer: User) -> None:
@@ -435,30 +431,37 @@ def letter_path(letter: Letter) -> str:
     return f"letters/{letter.year}/{letter.token}.pdf"
 
 
+def _render_letter(letter_id: int) -> bytes:
+    """The letter's signed PDF, made from what the database holds now."""
+    letter = Letter.objects.select_related(
+        "registration__applicant", "registration__destination_country", "signed_by"
+    ).get(pk=letter_id)
+    documents = letter_documents(registration=letter.registration)
+    return signing.sign_pdf(
+        letters.render_pdf(letters.letter_html(letter, documents)),
+        signer_name=letter.signed_by.full_name,
+        reason=_("Surat keterangan verifikasi %(number)s") % {"number": letter.number},
+        location=settings.OFFICE["city"],
+    )
+
+
 def letter_generate(*, letter_id: int) -> Letter:
     """Render the letter's PDF and sign it with the office's certificate (PAdES). Safe to
     run twice or after a killed worker: a READY letter is left alone, the file goes to a
-    deterministic path, and only the first finished render is recorded."""
+    deterministic path, and only the first finished render is recorded. While it renders,
+    the row's heartbeat shows the sweep that its worker is alive."""
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter_id)
         if letter.status == Letter.Status.READY:
             return letter
         letter.status = Letter.Status.RUNNING
         letter.attempts += 1
-        letter.started_at = timezone.now()
+        letter.started_at = letter.heartbeat_at = timezone.now()
         letter.error = ""
-        letter.save(update_fields=["status", "attempts", "started_at", "error"])
+        letter.save(update_fields=["status", "attempts", "started_at", "heartbeat_at", "error"])
     try:
-        letter = Letter.objects.select_related(
-            "registration__applicant", "registration__destination_country", "signed_by"
-        ).get(pk=letter_id)
-        documents = letter_documents(registration=letter.registration)
-        pdf = signing.sign_pdf(
-            letters.render_pdf(letters.letter_html(letter, documents)),
-            signer_name=letter.signed_by.full_name,
-            reason=_("Surat keterangan verifikasi %(number)s") % {"number": letter.number},
-            location=settings.OFFICE["city"],
-        )
+        with job_heartbeat(model=Letter, job_id=letter_id):
+            pdf = _render_letter(letter_id)
     except Exception as exc:
         job_mark_failed(model=Letter, job_id=letter_id, exc=exc)
         raise
@@ -494,7 +497,8 @@ def letter_retry(*, letter: Letter, by: User, request: HttpRequest | None = None
             return locked
         locked.status = Letter.Status.PENDING
         locked.queued_at = timezone.now()
-        locked.save(update_fields=["status", "queued_at"])
+        locked.sent_at = None
+        locked.save(update_fields=["status", "queued_at", "sent_at"])
         audit_record(
             actor=by,
             action=AuditEvent.Action.UPDATE,
@@ -532,25 +536,6 @@ def letter_revoke(
 
 
 def letter_sweep() -> list[int]:
-    """Re-queue letters whose message may be lost: PENDING for over a minute, or RUNNING
-    past the task time limit (a killed worker). Returns the ids queued."""
-    now = timezone.now()
-    stuck = Letter.objects.filter(
-        Q(status=Letter.Status.PENDING, queued_at__lt=now - timedelta(minutes=1))
-        | Q(
-            status=Letter.Status.RUNNING,
-            started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
-        )
-    )
-    ids = []
-    for letter_id in list(stuck.values_list("pk", flat=True)):
-        with transaction.atomic():
-            letter = Letter.objects.select_for_update().get(pk=letter_id)
-            if letter.status == Letter.Status.READY:
-                continue
-            letter.status = Letter.Status.PENDING
-            letter.queued_at = now
-            letter.save(update_fields=["status", "queued_at"])
-        _queue_letter(letter_id)
-        ids.append(letter_id)
-    return ids
+    """Queue again the letters left behind: never sent, lost, or whose worker is gone (see
+    bp3mi.jobs). Returns the ids queued."""
+    return job_sweep(model=Letter, queue=_queue_letter)

@@ -14,9 +14,11 @@ from .services import letter_generate, letter_sweep
     reject_on_worker_lost=True,
     autoretry_for=(Exception,),
     dont_autoretry_for=(Letter.DoesNotExist,),
-    max_retries=3,
-    retry_backoff=5,
-    retry_backoff_max=120,
+    # Retries over about a minute ride out a short database outage; a longer one leaves the
+    # letter RUNNING without heartbeat, and the sweep queues it again once the database is back.
+    max_retries=6,
+    retry_backoff=2,
+    retry_backoff_max=30,
     retry_jitter=True,
     ignore_result=True,
 )
@@ -27,7 +29,7 @@ def letter_generate_task(letter_id: int) -> str:
 
 @shared_task(name="documents.tasks.letter_sweep", ignore_result=True)
 def letter_sweep_task() -> int:
-    """Re-queue letters stuck in PENDING or RUNNING (lost message, killed worker)."""
+    """Queue again letters never sent, lost, or whose worker is gone (bp3mi.jobs)."""
     return len(letter_sweep())
 
 

@@ -18,11 +18,11 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bp3mi.jobs import job_heartbeat, job_queue, job_sweep
 from bp3mi.models import AuditEvent, User
 from bp3mi.services import audit_record, job_mark_failed
 
@@ -89,14 +89,11 @@ def export_request(
 
 
 def _queue_export(export_id: int) -> None:
-    """Send the job to the broker. If the broker is down the row stays PENDING and the sweep
-    sends it when the broker is back."""
+    """Send the job to the broker. If the broker is down the row stays PENDING and unsent,
+    and the sweep sends it when the broker is back."""
     from .tasks import export_generate_task
 
-    try:
-        export_generate_task.delay(export_id)
-    except Exception as exc:
-        logger.warning("broker unavailable (%s); export %s waits for the sweep", exc, export_id)
+    job_queue(model=ReportExport, job_id=export_id, task=export_generate_task)
 
 
 def build_report(export: ReportExport) -> Report:
@@ -183,16 +180,22 @@ def export_generate(*, export_id: int) -> ReportExport:
             return export
         export.status = ReportExport.Status.RUNNING
         export.attempts += 1
-        export.started_at = timezone.now()
+        export.started_at = export.heartbeat_at = timezone.now()
         export.error = ""
         export.progress = 0
-        export.save(update_fields=["status", "attempts", "started_at", "error", "progress"])
+        export.save(
+            update_fields=["status", "attempts", "started_at", "heartbeat_at", "error", "progress"]
+        )
     export = ReportExport.objects.select_related("owner").get(pk=export_id)
     fd, temp_path = tempfile.mkstemp(prefix="bp3mi-export-", suffix="." + export.export_format)
     try:
         try:
             # Reports are official documents in Bahasa Indonesia, whoever's worker runs them.
-            with os.fdopen(fd, "w+b") as out, translation.override("id"):
+            with (
+                os.fdopen(fd, "w+b") as out,
+                translation.override("id"),
+                job_heartbeat(model=ReportExport, job_id=export_id),
+            ):
                 rows = _write(export, out)
         except Exception as exc:
             job_mark_failed(model=ReportExport, job_id=export_id, exc=exc)
@@ -240,8 +243,9 @@ def export_retry(
             return locked
         locked.status = ReportExport.Status.PENDING
         locked.queued_at = timezone.now()
+        locked.sent_at = None
         locked.progress = 0
-        locked.save(update_fields=["status", "queued_at", "progress"])
+        locked.save(update_fields=["status", "queued_at", "sent_at", "progress"])
         audit_record(
             actor=by,
             action=AuditEvent.Action.UPDATE,
@@ -268,28 +272,9 @@ def export_download_record(
 
 
 def export_sweep() -> list[int]:
-    """Re-queue exports whose message may be lost: PENDING for over a minute, or RUNNING past
-    the export time limit (a killed worker). Returns the ids queued."""
-    now = timezone.now()
-    stuck = ReportExport.objects.filter(
-        Q(status=ReportExport.Status.PENDING, queued_at__lt=now - timedelta(minutes=1))
-        | Q(
-            status=ReportExport.Status.RUNNING,
-            started_at__lt=now - timedelta(seconds=settings.STATISTICS_EXPORT_TIME_LIMIT),
-        )
-    )
-    ids = []
-    for export_id in list(stuck.values_list("pk", flat=True)):
-        with transaction.atomic():
-            export = ReportExport.objects.select_for_update().get(pk=export_id)
-            if export.status in {ReportExport.Status.READY, ReportExport.Status.FAILED}:
-                continue
-            export.status = ReportExport.Status.PENDING
-            export.queued_at = now
-            export.save(update_fields=["status", "queued_at"])
-        _queue_export(export_id)
-        ids.append(export_id)
-    return ids
+    """Queue again the exports left behind: never sent, lost, or whose worker is gone (see
+    bp3mi.jobs). Returns the ids queued."""
+    return job_sweep(model=ReportExport, queue=_queue_export)
 
 
 def export_expire(*, now=None) -> list[int]:

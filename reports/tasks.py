@@ -13,9 +13,10 @@ from .services import export_expire, export_generate, export_sweep
     reject_on_worker_lost=True,
     autoretry_for=(Exception,),
     dont_autoretry_for=(ReportExport.DoesNotExist,),
-    max_retries=2,
-    retry_backoff=10,
-    retry_backoff_max=300,
+    # As letters: retries ride out a short database outage, the sweep a longer one.
+    max_retries=4,
+    retry_backoff=5,
+    retry_backoff_max=60,
     retry_jitter=True,
     ignore_result=True,
     soft_time_limit=settings.STATISTICS_EXPORT_SOFT_TIME_LIMIT,
@@ -28,7 +29,7 @@ def export_generate_task(export_id: int) -> str:
 
 @shared_task(name="statistics.tasks.export_sweep", ignore_result=True)
 def export_sweep_task() -> int:
-    """Re-queue exports stuck in PENDING or RUNNING (lost message, killed worker)."""
+    """Queue again exports never sent, lost, or whose worker is gone (bp3mi.jobs)."""
     return len(export_sweep())
 
 

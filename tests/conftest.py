@@ -209,27 +209,37 @@ def process_log(process: subprocess.Popen, chars: int = 4000) -> str:
     return Path(process.log_path).read_text(errors="replace")[-chars:]
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, _isolated_task_queue):
-    """Start `celery worker` as a separate process on the configured broker, consuming this
-    test run's queue and using the test database. Yields the Popen; stops it afterwards."""
+def start_celery_worker(queue: dict, **env_overrides) -> subprocess.Popen:
+    """Start `celery worker` as a separate process, the leader of its own process group, on
+    the configured broker, consuming this test run's queue and using the test database.
+    The Popen carries `log_path` and `mail_dir`; `stop_celery_worker` ends it."""
     from django.db import connection
 
     # The worker's e-mails land as files that `worker_outbox` reads back.
     mail_dir = tempfile.mkdtemp(prefix="celery-mail-")
+    env = worker_environment(queue, _database_url_for_worker(connection), mail_dir)
     process = start_process(
-        celery_worker_command(_isolated_task_queue["queue"]),
-        env=worker_environment(
-            _isolated_task_queue, _database_url_for_worker(connection), mail_dir
-        ),
+        celery_worker_command(queue["queue"]),
+        env={**env, **env_overrides},
         name="celery-worker",
     )
     process.mail_dir = mail_dir
+    return process
+
+
+def stop_celery_worker(process: subprocess.Popen) -> None:
+    stop_process(process)
+    shutil.rmtree(process.mail_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, _isolated_task_queue):
+    """A `start_celery_worker` for the test, stopped afterwards."""
+    process = start_celery_worker(_isolated_task_queue)
     try:
         yield process
     finally:
-        stop_process(process)
-        shutil.rmtree(mail_dir, ignore_errors=True)
+        stop_celery_worker(process)
 
 
 def outbox(mail_dir) -> list[EmailMessage]:

@@ -358,19 +358,70 @@ def test_a_render_error_marks_the_job_failed_with_the_error(signed_letter, monke
     assert "disk penuh" in signed_letter.error
 
 
-def test_sweep_requeues_stuck_pending_and_running_jobs_only(signed_letter, settings):
-    old = timezone.now() - timedelta(minutes=5)
-    Letter.objects.filter(pk=signed_letter.pk).update(queued_at=old)
-    # The broker is the embedded one or Redis; the row is what counts.
-    assert letter_sweep() == [signed_letter.pk]
-    assert letter_sweep() == []  # queued again just now
+def test_sweep_sends_a_letter_never_sent_and_one_sent_but_still_waiting_after_a_minute(
+    signed_letter, settings
+):
+    # Never sent (the tests' commit callbacks do not run): sent after a few seconds' grace.
+    assert signed_letter.sent_at is None
+    assert letter_sweep() == []
     Letter.objects.filter(pk=signed_letter.pk).update(
-        status=Letter.Status.RUNNING,
-        started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5),
+        queued_at=timezone.now() - timedelta(seconds=10)
     )
     assert letter_sweep() == [signed_letter.pk]
-    Letter.objects.filter(pk=signed_letter.pk).update(status=Letter.Status.READY, queued_at=old)
+    signed_letter.refresh_from_db()
+    assert signed_letter.status == Letter.Status.PENDING and signed_letter.sent_at is not None
+    # Sent and waiting in the queue: left alone until the message may be lost.
     assert letter_sweep() == []
+    Letter.objects.filter(pk=signed_letter.pk).update(
+        sent_at=timezone.now() - timedelta(seconds=settings.JOB_PENDING_RESEND_SECONDS + 1)
+    )
+    assert letter_sweep() == [signed_letter.pk]
+    Letter.objects.filter(pk=signed_letter.pk).update(
+        status=Letter.Status.READY, queued_at=timezone.now() - timedelta(hours=1), sent_at=None
+    )
+    assert letter_sweep() == []
+
+
+def test_sweep_requeues_a_running_letter_whose_heartbeat_stopped_not_one_that_beats(
+    signed_letter, settings
+):
+    now = timezone.now()
+    Letter.objects.filter(pk=signed_letter.pk).update(
+        status=Letter.Status.RUNNING, sent_at=now, started_at=now - timedelta(minutes=5)
+    )
+    Letter.objects.filter(pk=signed_letter.pk).update(heartbeat_at=now)
+    assert letter_sweep() == []
+    Letter.objects.filter(pk=signed_letter.pk).update(
+        heartbeat_at=now - timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    )
+    assert letter_sweep() == [signed_letter.pk]
+    signed_letter.refresh_from_db()
+    assert signed_letter.status == Letter.Status.PENDING
+    # Long before the task's time limit (the old rule waited CELERY_TASK_TIME_LIMIT).
+    assert settings.JOB_STALE_SECONDS < settings.CELERY_TASK_TIME_LIMIT / 3
+
+
+def test_a_database_outage_during_the_render_leaves_the_letter_running_for_the_sweep(
+    signed_letter, monkeypatch, settings
+):
+    from django.db import OperationalError
+
+    def database_gone(html):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(letters, "render_pdf", database_gone)
+    with pytest.raises(OperationalError):
+        letter_generate(letter_id=signed_letter.pk)
+    signed_letter.refresh_from_db()
+    # Not FAILED (no error for the officer to read, no retry button needed): RUNNING, so the
+    # sweep queues it again once its heartbeat is stale.
+    assert signed_letter.status == Letter.Status.RUNNING and signed_letter.error == ""
+    Letter.objects.filter(pk=signed_letter.pk).update(
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    )
+    assert letter_sweep() == [signed_letter.pk]
+    monkeypatch.undo()
+    assert letter_generate(letter_id=signed_letter.pk).status == Letter.Status.READY
 
 
 def drop_pools(app):
@@ -400,7 +451,7 @@ def test_broker_down_at_signing_keeps_the_signature_and_the_sweep_sends_it_later
     assert "broker unavailable" in caplog.text and "closed pool" not in caplog.text
     caplog.clear()
     letter.refresh_from_db()
-    assert letter.status == Letter.Status.PENDING and letter.number
+    assert letter.status == Letter.Status.PENDING and letter.number and letter.sent_at is None
     Letter.objects.filter(pk=letter.pk).update(queued_at=timezone.now() - timedelta(minutes=2))
     # The broker is back: the sweep sends the job.
     assert letter_sweep() == [letter.pk]
