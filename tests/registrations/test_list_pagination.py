@@ -218,20 +218,3 @@ def test_submission_date_filters_take_whole_local_days(officer):
     assert rows(officer.get(url, {"submitted_from": "2026-03-11"})) == [str(next_day)]
     both = officer.get(url, {"submitted_from": "2026-03-10", "submitted_to": "2026-03-11"})
     assert rows(both) == [str(next_day), str(late)]
-
-
-def test_p3mi_filter_lists_every_company_escaped_with_the_chosen_one_selected(officer):
-    from tests.factories import StakeholderFactory
-
-    chosen = StakeholderFactory(name="PT. Contoh <Satu> & Dua")
-    other = StakeholderFactory(name="PT. Contoh Tiga")
-    page = officer.get(reverse("registrations:list"), {"p3mi": chosen.pk}).content.decode()
-    select = page[
-        page.index('name="p3mi"') - 60 : page.index("</select>", page.index('name="p3mi"'))
-    ]
-    assert 'id="id_p3mi"' in select and 'class="form-select"' in select
-    assert (
-        f'<option value="{chosen.pk}" selected>PT. Contoh &lt;Satu&gt; &amp; Dua</option>' in select
-    )
-    assert f'<option value="{other.pk}">PT. Contoh Tiga</option>' in select
-    assert '<option value="">Semua</option>' in select
