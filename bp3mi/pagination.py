@@ -96,7 +96,7 @@ class KeysetPaginator:
 
     def cursor_for(self, obj) -> str:
         value = self._value_of(obj)
-        if isinstance(value, datetime.datetime):
+        if isinstance(value, datetime.date):  # datetimes too
             value = value.isoformat()
         raw = json.dumps([value, obj.pk], separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -178,3 +178,55 @@ class KeysetPaginator:
             next_cursor=self.cursor_for(rows[-1]) if rows and has_next else None,
             previous_cursor=self.cursor_for(rows[0]) if rows and has_previous else None,
         )
+
+
+class KeysetListMixin:
+    """For a ListView whose list can be long: the page of `get_queryset()` chosen by the
+    request's `after`/`before`/`last` (a forged cursor gives the first page), ordered by
+    `get_sort_key()` then id, and its count bounded at COUNT_LIMIT. The context gets `page`
+    (for `_partials/keyset_pagination.html`), the page's rows as `object_list` and under
+    `context_object_name`, `count`, `count_exact`, and `query_string` (the filters, without
+    the cursor, for the links)."""
+
+    per_page = 50
+    sort_key = "-pk"
+
+    def get_sort_key(self) -> str:
+        return self.sort_key
+
+    def get_sort_key_nullable(self) -> bool | None:
+        """Whether rows may have no sort key value (None: as the field allows)."""
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = context["object_list"]
+        paginator = KeysetPaginator(
+            queryset,
+            key=self.get_sort_key(),
+            per_page=self.per_page,
+            nullable=self.get_sort_key_nullable(),
+        )
+        get = self.request.GET
+        try:
+            page = paginator.page(
+                after=get.get("after") or None,
+                before=get.get("before") or None,
+                last=get.get("last") == "1",
+            )
+        except InvalidCursor:
+            page = paginator.page()
+        count, count_exact = bounded_count(queryset)
+        query = get.copy()
+        for name in ("after", "before", "last", "page"):
+            query.pop(name, None)
+        context.update(
+            page=page,
+            object_list=page.object_list,
+            count=count,
+            count_exact=count_exact,
+            query_string=query.urlencode(),
+        )
+        if self.context_object_name:
+            context[self.context_object_name] = page.object_list
+        return context

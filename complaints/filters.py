@@ -80,11 +80,10 @@ class CaseFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", css)
 
     @property
-    def qs(self):
-        qs = super().qs
-        if not getattr(self.form, "cleaned_data", {}).get("sort"):
-            qs = qs.order_by("-received_at", "-id")
-        return qs
+    def sort_key(self) -> str:
+        """The list's sort key (a SORT_CHOICES value); ties are broken by id in the same
+        direction (the list's seek pagination, `bp3mi.pagination`)."""
+        return getattr(self.form, "cleaned_data", {}).get("sort") or "-received_at"
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -125,9 +124,8 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(sensitive=value == "1")
 
     def sort_by(self, queryset, name, value):
-        if value == "due_date":
-            return queryset.order_by("due_date", "-id")
-        return queryset.order_by(value, "-id")
+        # The order itself is the paginator's (sort_key, then id): see the list view.
+        return queryset
 
 
 def officer_queryset():
