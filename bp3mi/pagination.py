@@ -185,11 +185,12 @@ class KeysetListMixin:
     request's `after`/`before`/`last` (a forged cursor gives the first page), ordered by
     `get_sort_key()` then id, and its count bounded at COUNT_LIMIT. The context gets `page`
     (for `_partials/keyset_pagination.html`), the page's rows as `object_list` and under
-    `context_object_name`, `count`, `count_exact`, and `query_string` (the filters, without
-    the cursor, for the links)."""
+    `context_object_name`, `count` and `count_exact` (unless `counted` is False: a page that
+    shows no count), and `query_string` (the filters, without the cursor, for the links)."""
 
     per_page = 50
     sort_key = "-pk"
+    counted = True
 
     def get_sort_key(self) -> str:
         return self.sort_key
@@ -216,17 +217,12 @@ class KeysetListMixin:
             )
         except InvalidCursor:
             page = paginator.page()
-        count, count_exact = bounded_count(queryset)
+        if self.counted:
+            context["count"], context["count_exact"] = bounded_count(queryset)
         query = get.copy()
         for name in ("after", "before", "last", "page"):
             query.pop(name, None)
-        context.update(
-            page=page,
-            object_list=page.object_list,
-            count=count,
-            count_exact=count_exact,
-            query_string=query.urlencode(),
-        )
+        context.update(page=page, object_list=page.object_list, query_string=query.urlencode())
         if self.context_object_name:
             context[self.context_object_name] = page.object_list
         return context
