@@ -307,7 +307,7 @@ def main() -> None:
     parser.add_argument("--registrations", type=int, default=10_000)
     parser.add_argument("--stakeholders", type=int, default=300)
     parser.add_argument("--complaints", type=int, default=1_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, help="requests timed per page (5; --full: 11)")
     parser.add_argument(
         "--full",
         action="store_true",
@@ -317,12 +317,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only the pages whose label has this text")
     args = parser.parse_args()
     if args.full:
-        args.registrations, args.stakeholders, args.complaints, args.runs = (
-            1_000_000,
-            5_000,
-            100_000,
-            11,
-        )
+        args.registrations, args.stakeholders, args.complaints = 1_000_000, 5_000, 100_000
+    args.runs = args.runs or (11 if args.full else 5)
     harness.use_database("pages")
     harness.setup_django()
     from django.core.management import call_command

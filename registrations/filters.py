@@ -11,7 +11,7 @@ from bp3mi.models import Country, Region
 from stakeholders.company_filter import P3miFilter
 
 from .choices import RegistrationStatus, Scheme
-from .models import Registration
+from .models import Applicant, Registration
 from .nik import nik_is_ascii_digits, nik_normalise
 
 OUTSIDE_SULTRA = "luar"
@@ -42,6 +42,10 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+# Up to this many people with a searched name, the list sorts them after finding them.
+FEW_NAME_MATCHES = 5_000
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -87,6 +91,7 @@ class RegistrationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.few_match = False
         self.filters["region"].extra["choices"] = [
             *[(str(r.pk), r.name) for r in Region.objects.filter(province_code="74")],
             (OUTSIDE_SULTRA, _("Di luar Sulawesi Tenggara")),
@@ -147,6 +152,12 @@ class RegistrationFilter(django_filters.FilterSet):
             return queryset.filter(applicant__nik=nik_normalise(value))
         if value.upper().startswith("REG-"):
             return queryset.filter(number=value.upper())
+        # Whether few people hold this name (one query on the name's trigram index, stopping
+        # at FEW_NAME_MATCHES + 1): the list then finds them first and sorts them (see
+        # bp3mi.pagination.KeysetPaginator); a common name is met soon enough by walking the
+        # sort order.
+        holders = Applicant.objects.filter(full_name__icontains=value).order_by().values("pk")
+        self.few_match = holders[: FEW_NAME_MATCHES + 1].count() <= FEW_NAME_MATCHES
         return queryset.filter(applicant__full_name__icontains=value)
 
     def filter_region(self, queryset, name, value):

@@ -478,6 +478,9 @@ class RegistrationListView(ScopedPermissionMixin, KeysetListMixin, ListView):
     def get_sort_key_nullable(self):
         return self.filterset.sort_key_may_be_empty
 
+    def get_sort_after_filter(self):
+        return self.filterset.few_match
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)
 
