@@ -142,7 +142,7 @@ class CompanySearchField(forms.Field):
 
     widget = CompanySearchInput
 
-    def __init__(self, *args, queryset=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
         self.chosen: Stakeholder | None = None
