@@ -125,3 +125,16 @@ def secondary_indexes_suspended(*model_classes: type[models.Model]) -> Iterator[
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for table in tables:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def vacuum_analyze(*model_classes: type[models.Model]) -> None:
+    """On PostgreSQL, VACUUM (ANALYZE) the models' tables after a large load (outside any
+    transaction): besides the statistics, it sets the visibility map, without which an
+    index-only scan (the directory's counts per stakeholder, the lists' bounded counts) visits
+    the table for every row. Autovacuum would do it in time, where it runs; a freshly seeded
+    demo or benchmark database is measured at once. Elsewhere, nothing."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in model_classes:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")

@@ -192,7 +192,11 @@ class AuditEvent(models.Model):
         verbose_name = _("peristiwa audit")
         verbose_name_plural = _("log audit")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-created_at"]),
+            # The log's pages, by seek (bp3mi.pagination).
+            models.Index(fields=["created_at", "id"], name="auditevent_created_id"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 COUNT_LIMIT = 1_000
 
@@ -64,7 +65,13 @@ class KeysetPaginator:
     only where a page straddles the end of the non-NULL keys)."""
 
     def __init__(
-        self, queryset: QuerySet, key: str, per_page: int, *, nullable: bool | None = None
+        self,
+        queryset: QuerySet,
+        key: str,
+        per_page: int,
+        *,
+        nullable: bool | None = None,
+        sort_after_filter: bool = False,
     ):
         self.queryset = queryset
         self.descending = key.startswith("-")
@@ -76,6 +83,12 @@ class KeysetPaginator:
         # many there are is often far off, and a look for rows that cannot exist may then read
         # the whole table.
         self.nullable = self.field.null if nullable is None else nullable
+        # A caller whose filter leaves few rows that another index finds (a name searched by
+        # trigram) says so: the page is then ordered by an expression the sort key's index
+        # cannot give, so the database finds those rows first and sorts them, instead of
+        # walking the sort index and checking every row it meets against the filter (a name
+        # held by 1 row in 300: tens of thousands of rows read for one page).
+        self.sort_after_filter = sort_after_filter
 
     @staticmethod
     def _resolve_field(model, path: str):
@@ -96,7 +109,7 @@ class KeysetPaginator:
 
     def cursor_for(self, obj) -> str:
         value = self._value_of(obj)
-        if isinstance(value, datetime.datetime):
+        if isinstance(value, datetime.date):  # datetimes too
             value = value.isoformat()
         raw = json.dumps([value, obj.pk], separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -136,15 +149,17 @@ class KeysetPaginator:
                 qs = qs.filter(**{f"{self.key}__{beyond}e": value}).filter(
                     Q(**{f"{self.key}__{beyond}": value}) | Q(**{f"pk__{same}": pk})
                 )
-            key = F(self.key).desc() if descending else F(self.key).asc()
-            return qs.order_by(key, "-pk" if descending else "pk")
+            return qs.order_by(*self._order(descending))
         qs = qs.filter(**{f"{self.key}__isnull": True})
         if cursor is not None:
             qs = qs.filter(**{f"pk__{'lt' if descending else 'gt'}": cursor[1]})
         # Ordered by the (all NULL) key too, so that the same (..., key, id) index that
         # serves the first segment serves this one.
-        key = F(self.key).desc() if descending else F(self.key).asc()
-        return qs.order_by(key, "-pk" if descending else "pk")
+        return qs.order_by(*self._order(descending))
+
+    def _order(self, descending: bool) -> list:
+        key = Coalesce(F(self.key), F(self.key)) if self.sort_after_filter else F(self.key)
+        return [key.desc() if descending else key.asc(), "-pk" if descending else "pk"]
 
     def page(
         self, *, after: str | None = None, before: str | None = None, last: bool = False
@@ -178,3 +193,56 @@ class KeysetPaginator:
             next_cursor=self.cursor_for(rows[-1]) if rows and has_next else None,
             previous_cursor=self.cursor_for(rows[0]) if rows and has_previous else None,
         )
+
+
+class KeysetListMixin:
+    """For a ListView whose list can be long: the page of `get_queryset()` chosen by the
+    request's `after`/`before`/`last` (a forged cursor gives the first page), ordered by
+    `get_sort_key()` then id, and its count bounded at COUNT_LIMIT. The context gets `page`
+    (for `_partials/keyset_pagination.html`), the page's rows as `object_list` and under
+    `context_object_name`, `count` and `count_exact` (unless `counted` is False: a page that
+    shows no count), and `query_string` (the filters, without the cursor, for the links)."""
+
+    per_page = 50
+    sort_key = "-pk"
+    counted = True
+
+    def get_sort_key(self) -> str:
+        return self.sort_key
+
+    def get_sort_key_nullable(self) -> bool | None:
+        """Whether rows may have no sort key value (None: as the field allows)."""
+        return None
+
+    def get_sort_after_filter(self) -> bool:
+        """Whether the filter leaves few rows another index finds (see KeysetPaginator)."""
+        return False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = context["object_list"]
+        paginator = KeysetPaginator(
+            queryset,
+            key=self.get_sort_key(),
+            per_page=self.per_page,
+            nullable=self.get_sort_key_nullable(),
+            sort_after_filter=self.get_sort_after_filter(),
+        )
+        get = self.request.GET
+        try:
+            page = paginator.page(
+                after=get.get("after") or None,
+                before=get.get("before") or None,
+                last=get.get("last") == "1",
+            )
+        except InvalidCursor:
+            page = paginator.page()
+        if self.counted:
+            context["count"], context["count_exact"] = bounded_count(queryset)
+        query = get.copy()
+        for name in ("after", "before", "last", "page"):
+            query.pop(name, None)
+        context.update(page=page, object_list=page.object_list, query_string=query.urlencode())
+        if self.context_object_name:
+            context[self.context_object_name] = page.object_list
+        return context

@@ -26,6 +26,7 @@ from .forms import LoginForm, SignupForm
 from .middleware import DATABASE_ERRORS, database_unavailable_response
 from .models import AuditEvent, User
 from .navigation import is_applicant
+from .pagination import KeysetListMixin
 from .services import user_activate, user_signup
 
 
@@ -124,10 +125,15 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(is_applicant=is_applicant(self.request.user), **kwargs)
 
 
-class AuditEventListView(PermissionRequiredMixin, ListView):
+class AuditEventListView(PermissionRequiredMixin, KeysetListMixin, ListView):
+    """The audit log, newest first: it grows with every opening of a personal record, so it
+    pages by seek with a bounded count."""
+
     permission_required = "bp3mi.view_auditevent"
     template_name = "bp3mi/auditevent_list.html"
-    paginate_by = 50
+    per_page = 50
+    sort_key = "-created_at"
+    counted = False
 
     def get_queryset(self):
         return AuditEvent.objects.select_related("actor", "content_type").order_by(

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, User
 from registrations.nik import nik_is_ascii_digits, nik_normalise
-from stakeholders.choices import StakeholderKind
-from stakeholders.models import Stakeholder
+from stakeholders.company_filter import P3miFilter
 
 from .choices import FINISHED_STATUSES, CaseChannel, CaseStatus
 from .models import Case, ComplaintCategory
@@ -44,9 +43,7 @@ class CaseFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Negara penempatan"), field_name="destination_country_id", empty_label=_("Semua")
     )
-    p3mi = django_filters.ChoiceFilter(
-        label=_("P3MI"), field_name="p3mi_id", empty_label=_("Semua")
-    )
+    p3mi = P3miFilter(field_name="p3mi_id")
     assignee = django_filters.ChoiceFilter(
         label=_("Petugas"), method="filter_assignee", empty_label=_("Semua")
     )
@@ -71,7 +68,7 @@ class CaseFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         choices = filter_choices()
-        for name in ("category", "country", "p3mi"):
+        for name in ("category", "country"):
             self.filters[name].extra["choices"] = choices[name]
         self.filters["assignee"].extra["choices"] = [
             (MINE, _("Saya sendiri")),
@@ -83,11 +80,10 @@ class CaseFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", css)
 
     @property
-    def qs(self):
-        qs = super().qs
-        if not getattr(self.form, "cleaned_data", {}).get("sort"):
-            qs = qs.order_by("-received_at", "-id")
-        return qs
+    def sort_key(self) -> str:
+        """The list's sort key (a SORT_CHOICES value); ties are broken by id in the same
+        direction (the list's seek pagination, `bp3mi.pagination`)."""
+        return getattr(self.form, "cleaned_data", {}).get("sort") or "-received_at"
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -128,9 +124,8 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(sensitive=value == "1")
 
     def sort_by(self, queryset, name, value):
-        if value == "due_date":
-            return queryset.order_by("due_date", "-id")
-        return queryset.order_by(value, "-id")
+        # The order itself is the paginator's (sort_key, then id): see the list view.
+        return queryset
 
 
 def officer_queryset():
@@ -154,12 +149,6 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
             (str(pk), name) for pk, name in ComplaintCategory.objects.values_list("pk", "name")
         ],
         "country": [(str(pk), name) for pk, name in Country.objects.values_list("pk", "name")],
-        "p3mi": [
-            (str(pk), name)
-            for pk, name in Stakeholder.objects.filter(kind=StakeholderKind.P3MI)
-            .order_by("name")
-            .values_list("pk", "name")
-        ],
         "assignee": [
             (str(pk), full_name or email)
             for pk, full_name, email in officer_queryset().values_list("pk", "full_name", "email")

@@ -256,6 +256,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="case_received_idx"),
             models.Index(fields=["status", "due_date"], name="case_status_due_idx"),
+            # The list sorted by deadline, paged by seek (bp3mi.pagination).
+            models.Index(fields=["due_date", "id"], name="case_due_id_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
             models.Index(fields=["worker_nik"], name="case_worker_nik_idx"),
         ]

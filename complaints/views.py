@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from bp3mi.pagination import KeysetListMixin
 from bp3mi.permissions import ScopedPermissionMixin
 from documents.uploads import SizeLimitUploadHandler
 
@@ -163,26 +164,24 @@ class TrackView(FormView):
 # --- Officers ----------------------------------------------------------------------------------
 
 
-class CaseListView(PermissionRequiredMixin, ListView):
-    """The officers' list: filters, search, overdue cases marked."""
+class CaseListView(PermissionRequiredMixin, KeysetListMixin, ListView):
+    """The officers' list: filters, search, overdue cases marked. Seek pagination and a
+    bounded count, so any page of a long list costs what the first one does."""
 
     permission_required = "complaints.view_case"
     template_name = "complaints/case_list.html"
     context_object_name = "cases"
-    paginate_by = 50
+    per_page = 50
 
     def get_queryset(self):
         self.filterset = selectors.case_list(user=self.request.user, filters=self.request.GET)
         return selectors.case_list_rows(self.filterset)
 
+    def get_sort_key(self):
+        return self.filterset.sort_key
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter=self.filterset, query_string=query.urlencode(), today=timezone.localdate()
-        )
-        return context
+        return super().get_context_data(filter=self.filterset, today=timezone.localdate(), **kwargs)
 
 
 @method_decorator(csrf_exempt, name="dispatch")

@@ -19,6 +19,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from bp3mi import ratelimits
 from bp3mi.models import AuditEvent
+from bp3mi.pagination import KeysetListMixin
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
 from bp3mi.ratelimit import hit
 from bp3mi.services import audit_record, client_ip
@@ -360,11 +361,15 @@ class RequestCorrectionView(ScopedPermissionMixin, SingleObjectMixin, View):
         return redirect("documents:queue")
 
 
-class SigningQueueView(ScopedPermissionMixin, ListView):
+class SigningQueueView(ScopedPermissionMixin, KeysetListMixin, ListView):
+    """Verified registrations waiting for a letter, the longest waiting first; seek
+    pagination and a bounded count, as the queue can be long."""
+
     permission_required = "documents.sign_letter"
     selector = selectors.document_registration_scope
     template_name = "documents/signing_queue.html"
-    paginate_by = 50
+    per_page = 50
+    sort_key = "updated_at"
     context_object_name = "registrations"
 
     def get_queryset(self):

@@ -4,18 +4,14 @@ import datetime
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, Region
-from stakeholders.choices import StakeholderKind
-from stakeholders.models import Stakeholder
+from stakeholders.company_filter import P3miFilter
 
 from .choices import RegistrationStatus, Scheme
-from .models import Registration
+from .models import Applicant, Registration
 from .nik import nik_is_ascii_digits, nik_normalise
 
 OUTSIDE_SULTRA = "luar"
@@ -48,25 +44,8 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class LongSelect(forms.Select):
-    """A <select> whose options are built in Python instead of one template render each: the
-    P3MI filter lists every placement company, thousands in a national deployment, and
-    rendering them one template at a time cost more than the rest of the page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if key in chosen else "", label)  # noqa: S308  # nosec B308 - a constant
-                for key, label in (
-                    ("" if v is None else str(v), label) for v, label in self.choices
-                )
-            ),
-        )
-        attributes = {**self.build_attrs(self.attrs, attrs), "name": name}
-        return format_html("<select{}>{}</select>", flatatt(attributes), options)
+# Up to this many people with a searched name, the list sorts them after finding them.
+FEW_NAME_MATCHES = 5_000
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -90,12 +69,8 @@ class RegistrationFilter(django_filters.FilterSet):
         queryset=Country.objects.all(),
         empty_label=_("Semua"),
     )
-    p3mi = django_filters.ModelChoiceFilter(
-        label=_("P3MI"),
-        queryset=Stakeholder.objects.filter(kind=StakeholderKind.P3MI).only("id", "name"),
-        empty_label=_("Semua"),
-        widget=LongSelect,
-    )
+    # Named by typing (a datalist of matches), not chosen from a <select> of every company.
+    p3mi = P3miFilter(field_name="p3mi_id")
     # A range of instants rather than submitted_at::date, so the index on submitted_at serves.
     submitted_from = django_filters.DateFilter(
         label=_("Diajukan sejak"), method="filter_submitted_from", widget=DateInput
@@ -116,6 +91,7 @@ class RegistrationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.few_match = False
         self.filters["region"].extra["choices"] = [
             *[(str(r.pk), r.name) for r in Region.objects.filter(province_code="74")],
             (OUTSIDE_SULTRA, _("Di luar Sulawesi Tenggara")),
@@ -176,6 +152,12 @@ class RegistrationFilter(django_filters.FilterSet):
             return queryset.filter(applicant__nik=nik_normalise(value))
         if value.upper().startswith("REG-"):
             return queryset.filter(number=value.upper())
+        # Whether few people hold this name (one query on the name's trigram index, stopping
+        # at FEW_NAME_MATCHES + 1): the list then finds them first and sorts them (see
+        # bp3mi.pagination.KeysetPaginator); a common name is met soon enough by walking the
+        # sort order.
+        holders = Applicant.objects.filter(full_name__icontains=value).order_by().values("pk")
+        self.few_match = holders[: FEW_NAME_MATCHES + 1].count() <= FEW_NAME_MATCHES
         return queryset.filter(applicant__full_name__icontains=value)
 
     def filter_region(self, queryset, name, value):

@@ -270,6 +270,13 @@ class Registration(models.Model):
             models.Index(fields=["p3mi", "status"], name="registration_p3mi_status"),
             models.Index(fields=["training_centre", "status"], name="registration_centre_status"),
             models.Index(fields=["clinic", "status"], name="registration_clinic_status"),
+            # The signing queue: verified registrations, the longest waiting first, paged
+            # by seek (bp3mi.pagination).
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=Q(status=RegistrationStatus.VERIFIED),
+                name="registration_verified_updated",
+            ),
         ]
         constraints = [
             # A number is taken on submission; a draft withdrawn before it was ever

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from bp3mi.pagination import InvalidCursor, KeysetPaginator, bounded_count
+from bp3mi.pagination import KeysetListMixin
 from bp3mi.permissions import ScopedPermissionMixin
 from bp3mi.selectors import audit_change_rows
 
@@ -454,8 +454,9 @@ class ApplicantExportView(OwnRegistrationMixin, View):
 # --- Officers -------------------------------------------------------------------------------
 
 
-class RegistrationListView(ScopedPermissionMixin, ListView):
-    """Every registration the officer may see, filtered, searched and sorted; NIK masked."""
+class RegistrationListView(ScopedPermissionMixin, KeysetListMixin, ListView):
+    """Every registration the officer may see, filtered, searched and sorted; NIK masked.
+    Seek pagination: "next" continues after the last row shown, whatever its depth."""
 
     permission_required = "registrations.view_registration"
     selector = selectors.registration_list
@@ -471,39 +472,17 @@ class RegistrationListView(ScopedPermissionMixin, ListView):
             return self.filterset.queryset.none()
         return self.filterset.qs
 
+    def get_sort_key(self):
+        return self.filterset.sort_key
+
+    def get_sort_key_nullable(self):
+        return self.filterset.sort_key_may_be_empty
+
+    def get_sort_after_filter(self):
+        return self.filterset.few_match
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        queryset = context["object_list"]
-        # Seek pagination: "next" continues after the last row shown, whatever its depth.
-        paginator = KeysetPaginator(
-            queryset,
-            key=self.filterset.sort_key,
-            per_page=self.per_page,
-            nullable=self.filterset.sort_key_may_be_empty,
-        )
-        get = self.request.GET
-        try:
-            page = paginator.page(
-                after=get.get("after") or None,
-                before=get.get("before") or None,
-                last=get.get("last") == "1",
-            )
-        except InvalidCursor:
-            page = paginator.page()
-        count, count_exact = bounded_count(queryset)
-        query = get.copy()
-        for name in ("after", "before", "last", "page"):
-            query.pop(name, None)
-        context.update(
-            filter=self.filterset,
-            page=page,
-            registrations=page.object_list,
-            object_list=page.object_list,
-            count=count,
-            count_exact=count_exact,
-            query_string=query.urlencode(),
-        )
-        return context
+        return super().get_context_data(filter=self.filterset, **kwargs)
 
 
 class RegistrationDetailView(ScopedPermissionMixin, DetailView):

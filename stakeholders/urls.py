@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("direktori/<int:pk>/", views.StakeholderDetailView.as_view(), name="detail"),
     # Staff
+    path("direktori/p3mi/saran/", views.P3miSuggestView.as_view(), name="p3mi_suggest"),
     path("direktori/kelola/", views.StakeholderManageListView.as_view(), name="manage_list"),
     path("direktori/kelola/baru/", views.StakeholderCreateView.as_view(), name="create"),
     path("direktori/kelola/ekspor.csv", views.StakeholderExportView.as_view(), name="export_csv"),

@@ -2,6 +2,7 @@
 (create, edit, deactivate, licences and SIP2MI, expiring licences, import and export)."""
 
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from bp3mi.selectors import audit_change_rows
 from bp3mi.services import audit_record
 
 from . import exporting
+from .company_filter import TEXT_SUFFIX, p3mi_matches
 from .figures import stakeholder_figures
 from .filters import StaffStakeholderFilter, StakeholderFilter
 from .forms import (
@@ -160,6 +162,22 @@ class P3miCheckView(TemplateView):
 
 
 # --- Staff ------------------------------------------------------------------------------------
+
+
+class P3miSuggestView(PermissionRequiredMixin, TemplateView):
+    """The <option>s of the P3MI filter's datalist (stakeholders.company_filter): the placement
+    companies, active or not, whose name holds the text typed (sent as `nama` or as the
+    filter's `<name>_nama` field), for staff who may view the directory."""
+
+    permission_required = "stakeholders.view_stakeholder"
+    template_name = "stakeholders/_p3mi_options.html"
+
+    def get_context_data(self, **kwargs):
+        get = self.request.GET
+        text = get.get("nama") or next(
+            (value for key, value in get.items() if key.endswith(TEXT_SUFFIX)), ""
+        )
+        return super().get_context_data(matches=p3mi_matches(text[:100]), **kwargs)
 
 
 class StakeholderManageListView(FiguresMixin, ScopedPermissionMixin, QueryStringMixin, FilterView):

@@ -220,18 +220,31 @@ def test_submission_date_filters_take_whole_local_days(officer):
     assert rows(both) == [str(next_day), str(late)]
 
 
-def test_p3mi_filter_lists_every_company_escaped_with_the_chosen_one_selected(officer):
-    from tests.factories import StakeholderFactory
-
-    chosen = StakeholderFactory(name="PT. Contoh <Satu> & Dua")
-    other = StakeholderFactory(name="PT. Contoh Tiga")
-    page = officer.get(reverse("registrations:list"), {"p3mi": chosen.pk}).content.decode()
-    select = page[
-        page.index('name="p3mi"') - 60 : page.index("</select>", page.index('name="p3mi"'))
+@pytest.mark.parametrize("sort", ["-submitted_at", "number"])
+def test_a_name_search_pages_through_its_matches_in_order_both_ways(officer, small_pages, sort):
+    """A name few people hold is found first and sorted after (the paginator's
+    sort_after_filter): the same rows in the same order as any list."""
+    same = timezone.now() - datetime.timedelta(days=1)
+    matches = []
+    for index in range(7):
+        registration = RegistrationFactory(
+            status=S.SUBMITTED,
+            submitted_at=same if index < 3 else same - datetime.timedelta(hours=index),
+        )
+        registration.applicant.full_name = "Rahma Ningsih" if index % 2 else "Siti Rahma Ningsih"
+        registration.applicant.save(update_fields=["full_name"])
+        matches.append(registration)
+    RegistrationFactory.create_batch(3, status=S.SUBMITTED)
+    params = {"q": "rahma ningsih", "sort": sort}
+    forward = [n for page in walk(officer, params) for n in page]
+    expected = [
+        str(r)
+        for r in Registration.objects.filter(pk__in=[m.pk for m in matches]).order_by(
+            sort, f"{'-' if sort.startswith('-') else ''}id"
+        )
     ]
-    assert 'id="id_p3mi"' in select and 'class="form-select"' in select
-    assert (
-        f'<option value="{chosen.pk}" selected>PT. Contoh &lt;Satu&gt; &amp; Dua</option>' in select
+    assert forward == expected
+    back = walk(
+        officer, params, direction="Sebelumnya", start=f"q=rahma+ningsih&sort={sort}&last=1"
     )
-    assert f'<option value="{other.pk}">PT. Contoh Tiga</option>' in select
-    assert '<option value="">Semua</option>' in select
+    assert [n for page in reversed(back) for n in page] == forward

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bp3mi import roles
-from bp3mi.bulk import bulk_insert, secondary_indexes_suspended
+from bp3mi.bulk import bulk_insert, secondary_indexes_suspended, vacuum_analyze
 from bp3mi.models import Country, Region, User
 from bp3mi.reference import load_all_reference_data
 from bp3mi.services import sequence_take
@@ -240,11 +240,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Synthetic stakeholders created: {made} (total wanted: {stakeholders})."
             )
+            if made:
+                vacuum_analyze(Stakeholder, Licence)
         if registrations:
             existing = Applicant.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").count()
             large = registrations - existing >= SUSPEND_INDEXES_FROM
             with secondary_indexes_suspended(Applicant, Registration) if large else nullcontext():
                 made = self._registrations(registrations, random.Random(seed))  # noqa: S311  # nosec B311
+            if made:
+                vacuum_analyze(Applicant, Registration)
             self.stdout.write(
                 f"Synthetic registrations created: {made} (total wanted: {registrations})."
             )
@@ -252,6 +256,10 @@ class Command(BaseCommand):
             from demo.complaints import DEMO_TRACKING_CODE, seed_complaints
 
             made = seed_complaints(complaints, random.Random(seed + 1), self.stdout.write)  # noqa: S311  # nosec B311
+            if made:
+                from complaints.models import Case, CaseEvent
+
+                vacuum_analyze(Case, CaseEvent)
             self.stdout.write(
                 f"Synthetic complaint cases created: {made} (total wanted: {complaints}); "
                 f"each tracks with the code {DEMO_TRACKING_CODE}."
