@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("bp3mi", "0004_audit_login_failed_and_roles"),
-        ("complaints", "0002_reference_data_and_roles"),
+        ("complaints", "0003_case_anonymised_at"),
         ("registrations", "0012_applicant_anonymised_at"),
         ("stakeholders", "0003_import_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
