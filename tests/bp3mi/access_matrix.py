@@ -267,6 +267,8 @@ MATRIX: dict[str, Entry] = {
     "stakeholders:download_json": Entry(everyone()),
     "stakeholders:detail": Entry(everyone(), kwargs=stakeholder),
     "stakeholders:manage_list": Entry(only(VERIFIKATOR, KEPALA, PETUGAS, STAF_DATA, ADMIN)),
+    # The P3MI filter's suggestions on the officers' registration and complaint lists.
+    "stakeholders:p3mi_suggest": Entry(only(VERIFIKATOR, KEPALA, PETUGAS, STAF_DATA, ADMIN)),
     "stakeholders:export_csv": Entry(only(VERIFIKATOR, KEPALA, PETUGAS, STAF_DATA, ADMIN)),
     "stakeholders:export_xlsx": Entry(only(VERIFIKATOR, KEPALA, PETUGAS, STAF_DATA, ADMIN)),
     "stakeholders:licence_expiring": Entry(only(*DIRECTORY_STAFF)),
