@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import UserFactory
 
@@ -161,3 +161,62 @@ def test_hostile_values_in_every_form_field_never_give_a_server_error(client, su
                     assert_not_server_error(response, f"{method.upper()} ({who})", target)
                     submitted += 1
     assert submitted > 50
+
+
+def test_hostile_values_in_the_forms_of_object_pages_never_give_a_server_error(
+    cpmi_user, verifikator, kepala, petugas_pengaduan, settings, tmp_path
+):
+    """The same for the forms on the pages of one registration, its documents, a complaint
+    and a stakeholder (review, status, milestones, notes, assignment, closing, editing)."""
+    from bp3mi import roles
+    from registrations.services import STEPS
+    from tests.factories import ApplicantFactory, RegistrationFactory
+
+    from . import world as hostile
+    from .test_stored_xss import cpmi_pages, officer_pages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    built = hostile.build(
+        text="Teks biasa",
+        cpmi=cpmi_user,
+        verifikator=verifikator,
+        kepala=kepala,
+        petugas=petugas_pengaduan,
+    )
+    officer = Client()
+    officer.force_login(UserFactory(is_superuser=True, is_staff=True))
+    owner = Client()
+    owner.force_login(cpmi_user)
+    drafter = Client()
+    draft = RegistrationFactory(applicant=ApplicantFactory(user=UserFactory(roles=[roles.CPMI])))
+    drafter.force_login(draft.applicant.user)
+    steps = [reverse("registrations:step", args=[draft.pk, step]) for step in STEPS]
+    fuzzed = set()
+    for browser, paths in (
+        (officer, officer_pages(built)),
+        (owner, cpmi_pages(built)),
+        (drafter, steps),
+    ):
+        for path in paths:
+            page = browser.get(path)
+            if page.status_code != 200:
+                continue
+            parser = Forms()
+            parser.feed(page.content.decode())
+            for method, action, names in parser.forms:
+                target = urlsplit(action).path or path
+                if not names or "keluar" in target or target.startswith("/i18n/"):
+                    continue
+                for value in FIELD_GARBAGE:
+                    send = browser.post if method == "post" else browser.get
+                    response = send(target, dict.fromkeys(names, value))
+                    assert_not_server_error(response, method.upper(), target)
+                    fuzzed.add(target)
+    assert any("/langkah/" in t for t in fuzzed) and any("/pengaduan/" in t for t in fuzzed)
+    assert len(fuzzed) > 10
