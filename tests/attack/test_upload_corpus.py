@@ -5,6 +5,7 @@ refused with its Indonesian reason and nothing is stored, or it is neutralised; 
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -13,6 +14,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from bp3mi import roles
 from complaints.choices import CaseChannel, CaseStatus
 from complaints.models import CaseAttachment, CaseEvent
 from documents.models import Document
@@ -57,11 +59,11 @@ class EntryPoint:
     """How to send one file there, and what it stores (objects with `file` and
     `original_name`)."""
 
-    send: object
-    stored: object
+    send: Callable[[HostileFile], object]
+    stored: Callable[[], list]
 
 
-def cpmi_document(client, make_user, roles):
+def cpmi_document(client, make_user):
     user = make_user(roles.CPMI)
     registration = RegistrationFactory(
         applicant=ApplicantFactory(user=user), status=RegistrationStatus.SUBMITTED
@@ -74,7 +76,7 @@ def cpmi_document(client, make_user, roles):
     )
 
 
-def desk_walk_in(client, make_user, roles):
+def desk_walk_in(client, make_user):
     walk_in = RegistrationFactory(
         applicant=ApplicantFactory(user=None), status=RegistrationStatus.SUBMITTED
     )
@@ -86,7 +88,7 @@ def desk_walk_in(client, make_user, roles):
     )
 
 
-def public_complaint(client, make_user, roles):
+def public_complaint(client, make_user):
     url = reverse("complaints:file")
     return EntryPoint(
         send=lambda item: client.post(url, {**public_form(), "attachments": [as_upload(item)]}),
@@ -94,7 +96,7 @@ def public_complaint(client, make_user, roles):
     )
 
 
-def officer_complaint(client, make_user, roles):
+def officer_complaint(client, make_user):
     client.force_login(make_user(roles.PETUGAS_PENGADUAN))
     data = public_form(channel=CaseChannel.WALK_IN, received_on=timezone.localdate().isoformat())
     data.pop("website")
@@ -105,7 +107,7 @@ def officer_complaint(client, make_user, roles):
     )
 
 
-def clarification_note(client, make_user, roles):
+def clarification_note(client, make_user):
     case = CaseFactory(status=CaseStatus.CLARIFICATION)
     client.force_login(make_user(roles.PETUGAS_PENGADUAN))
     url = reverse("complaints:case_event", args=[case.pk])
@@ -145,9 +147,7 @@ def test_the_corpus_is_what_it_claims():
 def test_every_upload_entry_point_refuses_or_neutralises_each_hostile_file(
     client, make_user, storage, entry, item
 ):
-    from bp3mi import roles
-
-    point = ENTRY_POINTS[entry](client, make_user, roles)
+    point = ENTRY_POINTS[entry](client, make_user)
     events_before = CaseEvent.objects.count()
     response = point.send(item)
     assert response.status_code < 500

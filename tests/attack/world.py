@@ -51,13 +51,13 @@ def free_text_fields(model) -> list[models.Field]:
     ]
 
 
-def fill(obj, text: str, **extra) -> None:
+def fill(obj, text: str) -> None:
     """Write `text` into every free-text field of `obj` (straight to the row, as any form
     that accepts free text would store it)."""
     values = {
         f.name: text[: f.max_length] if f.max_length else text for f in free_text_fields(type(obj))
     }
-    type(obj).objects.filter(pk=obj.pk).update(**values, **extra)
+    type(obj).objects.filter(pk=obj.pk).update(**values)
     obj.refresh_from_db()
 
 
