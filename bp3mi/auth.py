@@ -7,12 +7,18 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+# RFC 5321's limit, the length of the user model's e-mail field.
+EMAIL_MAX_LENGTH = 254
+
 
 def axes_username(request, credentials=None) -> str:
     """The address typed into the login form, lower-cased, so that 'A@x' and 'a@x' count as
-    the same account when failures are counted."""
+    the same account when failures are counted. Cut to the length of an e-mail address:
+    Django's login form hands longer text to the backends, and django-axes stores the name
+    in a column of 255 characters."""
     source = credentials if credentials else getattr(request, "POST", {})
-    return (source.get("username") or source.get("email") or "").strip().lower()
+    typed = str(source.get("username") or source.get("email") or "")
+    return typed.strip().lower()[:EMAIL_MAX_LENGTH]
 
 
 def _through_admin(request) -> bool:

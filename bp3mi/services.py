@@ -44,7 +44,9 @@ def audit_record(
     request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Add one row to the audit trail. Called inside the caller's transaction, so the row is
-    written if and only if the change it describes is."""
+    written if and only if the change it describes is. Text from the request (a filter in
+    the query string) may carry NUL characters, which PostgreSQL refuses in text and JSON:
+    they are recorded as U+FFFD."""
     if actor is not None and not actor.is_authenticated:
         actor = None
     return AuditEvent.objects.create(
@@ -52,11 +54,21 @@ def audit_record(
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        message=message[:500],
-        changes=changes or {},
+        object_repr=_without_nul(str(obj)[:200]) if obj is not None else "",
+        message=_without_nul(message[:500]),
+        changes=_without_nul(changes or {}),
         ip_address=client_ip(request),
     )
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def _json_ready(value: Any) -> Any:

@@ -210,6 +210,12 @@ RATELIMIT_IP_META_KEY = "bp3mi.services.client_ip"
 RATELIMIT_RATES = {
     # Sign-up attempts from one client address.
     "signup": env.str("RATELIMIT_SIGNUP", default="20/h"),
+    # Login attempts from one client address, whichever accounts they try (django-axes locks
+    # one account after AXES_FAILURE_LIMIT wrong passwords). An LTSA office signs in many
+    # people from one address, hence the room.
+    "login": env.str("RATELIMIT_LOGIN", default="100/h"),
+    # Password-reset e-mails asked for from one client address.
+    "password_reset": env.str("RATELIMIT_PASSWORD_RESET", default="10/h"),
     # Document uploads by one account.
     "upload": env.str("RATELIMIT_UPLOAD", default="30/h"),
 }

@@ -22,7 +22,7 @@ auth_patterns = [
     ),
     path(
         "kata-sandi/atur-ulang/",
-        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

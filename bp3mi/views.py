@@ -15,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -22,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, ListView, TemplateView
 
 from . import health, ratelimits
-from .forms import LoginForm, SignupForm
+from .forms import LoginForm, PasswordResetForm, SignupForm
 from .middleware import DATABASE_ERRORS, database_unavailable_response
 from .models import AuditEvent, User
 from .navigation import is_applicant
@@ -34,40 +35,66 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
 
-class LoginView(auth_views.LoginView):
+class RateLimitedFormMixin:
+    """A form whose POSTs from one client address are counted against the limit
+    `rate_limit` (settings.RATELIMIT_RATES); past it the form comes back with `limited_message`
+    and status 429, and nothing is done."""
+
+    rate_limit: str
+    limited_message: str
+
+    def post(self, request, *args, **kwargs):
+        if ratelimits.limited(request, self.rate_limit, key="ip"):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, self.limited_message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class LoginView(RateLimitedFormMixin, auth_views.LoginView):
     """Django's login; every sign-in and failed attempt, here or in the admin, is audited
-    by the receivers in bp3mi/auth.py."""
+    by the receivers in bp3mi/auth.py. django-axes locks one account after a few wrong
+    passwords; the rate limit here holds back one address trying many accounts."""
 
     form_class = LoginForm
+    rate_limit = "login"
+    limited_message = gettext_lazy(
+        "Terlalu banyak percobaan masuk dari jaringan ini dalam waktu singkat. Coba lagi "
+        "sekitar satu jam lagi, atau minta bantuan petugas di loket LTSA."
+    )
+
+
+class PasswordResetView(RateLimitedFormMixin, auth_views.PasswordResetView):
+    """Django's password reset; each address may ask for a limited number of e-mails, so the
+    form cannot be used to flood people's inboxes."""
+
+    form_class = PasswordResetForm
+    rate_limit = "password_reset"
+    limited_message = gettext_lazy(
+        "Terlalu banyak permintaan atur ulang kata sandi dari jaringan ini. Coba lagi sekitar "
+        "satu jam lagi, atau minta bantuan petugas di loket LTSA."
+    )
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
-class SignupView(FormView):
+class SignupView(RateLimitedFormMixin, FormView):
     """Sign-up. Whether the address is new or already has an account, the answer is the same
     page ("check your e-mail"); what differs goes only to the address's owner."""
 
     template_name = "registration/signup.html"
     form_class = SignupForm
     success_url = reverse_lazy("signup_sent")
+    rate_limit = "signup"
+    limited_message = gettext_lazy(
+        "Terlalu banyak pendaftaran akun dari jaringan ini dalam waktu singkat. "
+        "Coba lagi sekitar satu jam lagi, atau minta bantuan petugas di loket LTSA."
+    )
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             return redirect("dashboard")
         return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if ratelimits.limited(request, "signup", key="ip"):
-            form = self.get_form()
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Terlalu banyak pendaftaran akun dari jaringan ini dalam waktu singkat. "
-                    "Coba lagi sekitar satu jam lagi, atau minta bantuan petugas di loket LTSA."
-                ),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user_signup(

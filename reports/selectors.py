@@ -139,23 +139,28 @@ def returns(*, period: Period) -> QuerySet[Milestone]:
     )
 
 
+def _alias(dimension: str) -> str:
+    # A dimension's name may be a field of the model grouped ("p3mi" on Registration), which
+    # values() refuses as an alias.
+    return f"group_{dimension}"
+
+
 def _group_fields(group_by: Sequence[str], *, prefix: str, month_field: str):
     """values() arguments for a grouping: {alias: expression or path}."""
     fields: dict[str, Any] = {}
     for dimension in group_by:
         if dimension == Dimension.MONTH:
-            fields[dimension] = TruncMonth(month_field)
+            fields[_alias(dimension)] = TruncMonth(month_field)
         else:
-            fields[dimension] = F(prefix + DIMENSION_PATHS[dimension])
+            fields[_alias(dimension)] = F(prefix + DIMENSION_PATHS[dimension])
     return fields
 
 
-def _grouped(queryset: QuerySet, fields: dict[str, Any], group_by: Sequence[str], extra=()):
-    keys = [*group_by, *extra]
-    if not keys:
+def _grouped(queryset: QuerySet, fields: dict[str, Any], group_by: Sequence[str]):
+    if not group_by:
         return [{"n": queryset.count()}]
     rows = list(queryset.values(**fields).annotate(n=Count("pk")).order_by())
-    rows.sort(key=lambda r: tuple(_sort_key(k, r[k]) for k in keys))
+    rows.sort(key=lambda r: tuple(_sort_key(k, r[_alias(k)]) for k in group_by))
     return rows
 
 
@@ -166,7 +171,7 @@ def placement_report(*, period: Period, group_by: Sequence[str]) -> Table:
     rows = _grouped(placements(period=period), fields, group_by)
     total = sum(r["n"] for r in rows)
     label = Labeller()
-    table_rows = [[label(d, r[d]) for d in group_by] + [r["n"]] for r in rows if r["n"]]
+    table_rows = [[label(d, r[_alias(d)]) for d in group_by] + [r["n"]] for r in rows if r["n"]]
     columns = [str(Dimension(d).label) for d in group_by] + [_("Jumlah penempatan")]
     footer = ([_("Jumlah")] + [""] * (len(group_by) - 1) + [total]) if group_by else None
     if not group_by:
@@ -193,7 +198,7 @@ def pipeline_report(*, period: Period, group_by: Sequence[str]) -> Table:
     rows = list(queryset.values(**fields).annotate(n=Count("pk")).order_by())
     pivot: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        pivot[tuple(row[d] for d in group_by)][row["stage"]] += row["n"]
+        pivot[tuple(row[_alias(d)] for d in group_by)][row["stage"]] += row["n"]
     keys = sorted(
         pivot, key=lambda k: tuple(_sort_key(d, v) for d, v in zip(group_by, k, strict=True))
     )

@@ -103,6 +103,23 @@ def test_pipeline_counts_registrations_by_current_status():
     assert counts["Jumlah"] == 3
 
 
+def test_the_pipeline_groups_by_every_dimension_including_p3mi():
+    # "p3mi" is also a field of Registration: the grouping must not collide with it.
+    from django.utils import timezone
+
+    from stakeholders.choices import StakeholderKind
+    from tests.factories import RegistrationFactory, StakeholderFactory
+
+    company = StakeholderFactory(kind=StakeholderKind.P3MI, name="PT. Uji Saluran")
+    RegistrationFactory(status=RegistrationStatus.SUBMITTED, p3mi=company)
+    RegistrationFactory(status=RegistrationStatus.SUBMITTED)
+    today = timezone.localdate()
+    table = pipeline_report(period=period_month(today.year, today.month), group_by=list(Dimension))
+    assert len(table.rows) == 2 and table.footer[-1] == 2
+    table = pipeline_report(period=period_month(today.year, today.month), group_by=[Dimension.P3MI])
+    assert table.rows[0][0] == "PT. Uji Saluran" and table.rows[0][-1] == 1
+
+
 def test_monthly_tables_compare_the_month_with_two_previous_years_and_cumulate():
     # March 2024: 1; March 2025: 2; March 2026: 3 (one informal). Jan-Feb 2026: 2; Jan 2025: 1.
     place(D(2024, 3, 3))
