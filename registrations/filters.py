@@ -4,13 +4,11 @@ import datetime
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, Region
+from bp3mi.widgets import LongSelect
 from stakeholders.choices import StakeholderKind
 from stakeholders.models import Stakeholder
 
@@ -48,27 +46,6 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class LongSelect(forms.Select):
-    """A <select> whose options are built in Python instead of one template render each: the
-    P3MI filter lists every placement company, thousands in a national deployment, and
-    rendering them one template at a time cost more than the rest of the page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if key in chosen else "", label)  # noqa: S308  # nosec B308 - a constant
-                for key, label in (
-                    ("" if v is None else str(v), label) for v, label in self.choices
-                )
-            ),
-        )
-        attributes = {**self.build_attrs(self.attrs, attrs), "name": name}
-        return format_html("<select{}>{}</select>", flatatt(attributes), options)
-
-
 class RegistrationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari"),
@@ -76,19 +53,23 @@ class RegistrationFilter(django_filters.FilterSet):
         help_text=_("Nama, nomor pendaftaran, atau NIK lengkap (16 angka)."),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=RegistrationStatus.choices, empty_label=_("Semua (tanpa draf)")
+        label=_("Status"),
+        choices=RegistrationStatus.choices,
+        empty_label=_("Semua (tanpa draf)"),
+        widget=LongSelect,
     )
     region = django_filters.ChoiceFilter(
-        label=_("Kabupaten/kota"), method="filter_region", empty_label=_("Semua")
+        label=_("Kabupaten/kota"), method="filter_region", empty_label=_("Semua"), widget=LongSelect
     )
     scheme = django_filters.ChoiceFilter(
-        label=_("Skema"), choices=Scheme.choices, empty_label=_("Semua")
+        label=_("Skema"), choices=Scheme.choices, empty_label=_("Semua"), widget=LongSelect
     )
     country = django_filters.ModelChoiceFilter(
         label=_("Negara tujuan"),
         field_name="destination_country",
         queryset=Country.objects.all(),
         empty_label=_("Semua"),
+        widget=LongSelect,
     )
     p3mi = django_filters.ModelChoiceFilter(
         label=_("P3MI"),
@@ -104,10 +85,18 @@ class RegistrationFilter(django_filters.FilterSet):
         label=_("Diajukan sampai"), method="filter_submitted_to", widget=DateInput
     )
     flag = django_filters.ChoiceFilter(
-        label=_("Tanda"), choices=FLAG_CHOICES, method="filter_flag", empty_label=_("Semua")
+        label=_("Tanda"),
+        choices=FLAG_CHOICES,
+        method="filter_flag",
+        empty_label=_("Semua"),
+        widget=LongSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Urutkan"), choices=SORT_CHOICES, method="sort_by", empty_label=None
+        label=_("Urutkan"),
+        choices=SORT_CHOICES,
+        method="sort_by",
+        empty_label=None,
+        widget=LongSelect,
     )
 
     class Meta:
