@@ -283,6 +283,15 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time these processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 # --- Figures ------------------------------------------------------------------------------------
 
 
@@ -318,8 +327,9 @@ def run_locust(*, users: int, seconds: int, host: str, plan: Path, prefix: Path)
     )
 
 
-def report(prefix: Path, *, users: int, seconds: int, load: str) -> int:
-    """Print the run's table; return its number of failures."""
+def report(prefix: Path, *, users: int, seconds: int, load: str, web_cpu: float) -> int:
+    """Print the run's table and the web workers' CPU time per request (the figure a
+    busy shared machine changes least); return the number of failures."""
     with open(f"{prefix}_stats.csv", newline="") as stats:
         rows = list(csv.DictReader(stats))
     total = next(row for row in rows if row["Name"] == "Aggregated")
@@ -342,6 +352,14 @@ def report(prefix: Path, *, users: int, seconds: int, load: str) -> int:
         f"\nThroughput {float(total['Requests/s']):.1f} requests/s, {failures} failures, "
         f"p50 {total['50%']} ms, p95 {total['95%']} ms, p99 {total['99%']} ms."
     )
+    requests = int(total["Request Count"])
+    if requests:
+        per_request = 1000 * web_cpu / requests
+        print(
+            f"Web workers' CPU: {web_cpu:.1f} s for {requests} requests, {per_request:.1f} ms "
+            f"per request: at most {os.cpu_count() * 1000 / per_request:.0f} requests/s on "
+            f"{os.cpu_count()} cores given to them alone."
+        )
     with open(f"{prefix}_failures.csv", newline="") as failed:
         for row in csv.DictReader(failed):
             print(f"  FAILED {row['Occurrences']}x {row['Method']} {row['Name']}: {row['Error']}")
@@ -495,9 +513,12 @@ def main() -> None:
                     for pid in worker_pids(server.pid)
                 ]
             before = harness.machine()
+            workers = worker_pids(server.pid)
+            cpu_before = cpu_seconds(workers)
             run_locust(users=users, seconds=seconds, host=host, plan=plan_path, prefix=prefix)
+            web_cpu = cpu_seconds(workers) - cpu_before
             load = f"before: {before}; after: {harness.machine().split(', ', 1)[1]}"
-            failures += report(prefix, users=users, seconds=seconds, load=load)
+            failures += report(prefix, users=users, seconds=seconds, load=load, web_cpu=web_cpu)
             for recorder in recorders:
                 recorder.wait()
             if recorders:
