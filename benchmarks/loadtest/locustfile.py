@@ -38,6 +38,7 @@ import re
 from pathlib import Path
 
 from locust import HttpUser, between, task
+from locust.exception import RescheduleTask
 from requests.cookies import RequestsCookieJar
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
@@ -73,6 +74,9 @@ class Portal(HttpUser):
     def on_start(self):
         self.client.cookies = ProxiedCookieJar()
         self.client.headers["X-Forwarded-Proto"] = "https"
+        # A new connection per request, as nginx opens to its upstream by default (gunicorn's
+        # keep-alive would otherwise race the client reusing a connection it has just closed).
+        self.client.headers["Connection"] = "close"
         # Django checks the Referer of a POST over HTTPS (CSRF): same origin.
         self.client.headers["Referer"] = f"https://{self.host.split('://', 1)[1]}/"
         self.new_address()
@@ -84,17 +88,22 @@ class Portal(HttpUser):
         self.client.headers["X-Forwarded-For"] = f"{person}, 127.0.0.1"
 
     def page(self, url, name=None, *, ok=(200,)):
-        """GET a page; anything but the expected status is a failure. Returns the text."""
+        """GET a page; anything but the expected status is a failure, which ends the task
+        (the rest of a journey would fail for its sake). Returns the text."""
         with self.client.get(
             url, name=name or url, allow_redirects=False, catch_response=True
         ) as response:
-            if response.status_code not in ok:
+            failed = response.status_code not in ok
+            if failed:
                 response.failure(f"status {response.status_code}")
-            return response.text
+        if failed:
+            raise RescheduleTask()
+        return response.text
 
     def submit(self, url, data, name=None, *, redirect=r".", files=None, form_page=None):
         """POST a form with its CSRF token (from `form_page`'s HTML, else the cookie);
-        the answer must be a redirect whose target matches `redirect`. Returns the target."""
+        the answer must be a redirect whose target matches `redirect`, else the task ends.
+        Returns the target."""
         token = None
         if form_page is not None:
             match = CSRF_INPUT.search(form_page)
@@ -109,6 +118,7 @@ class Portal(HttpUser):
             catch_response=True,
         ) as response:
             location = response.headers.get("Location", "")
+            failed = response.status_code != 302 or not re.search(redirect, location)
             if response.status_code != 302:
                 errors = re.findall(
                     r'class="[^"]*invalid-feedback[^"]*"[^>]*>([^<]+)', response.text
@@ -117,9 +127,11 @@ class Portal(HttpUser):
                     r'class="alert alert-danger[^"]*"[^>]*>\s*([^<]+)', response.text
                 )
                 response.failure(f"status {response.status_code}: {errors[:3]}")
-            elif not re.search(redirect, location):
+            elif failed:
                 response.failure(f"redirected to {location}")
-            return location
+        if failed:
+            raise RescheduleTask()
+        return location
 
     def sign_in(self, email):
         form = self.page("/akun/masuk/", "login page")
