@@ -18,8 +18,11 @@ report requests. The script:
    (concurrency 1) on REDIS_URL's Redis (the embedded filesystem broker without it), both
    behind no proxy but told to trust one (PROXY_COUNT=1): each simulated person sends their
    own address, so the rate limits apply per person, unchanged;
-4. runs locust headless for each user count and prints, per request name, the count, the
-   failures, p50/p95/p99 (ms), then the whole run's figures, throughput and the load average;
+4. runs locust headless for each user count (the users start over 10 s; the figures count
+   the `--seconds` after that) and prints, per request name, the count, the failures,
+   p50/p95/p99 (ms), then the whole run's figures, throughput, the load average and the web
+   workers' CPU time per request (from /proc: the figure a busy shared machine changes
+   least); before the runs, the CPU time of one request to each main page;
 5. with `--profile DIR`, records every web worker with py-spy during the largest run and
    prints where their time went.
 
@@ -51,6 +54,7 @@ ROOT = harness.ROOT
 WORK = ROOT / "var" / "load"
 LOCUSTFILE = ROOT / "benchmarks" / "loadtest" / "locustfile.py"
 BIN = Path(sys.executable).parent
+RAMP = 10  # seconds over which the users start
 PASSWORD = "beban-uji-2026-kata-sandi"  # noqa: S105 - accounts of a throw-away benchmark database
 
 
@@ -201,6 +205,42 @@ def seed(*, registrations: int, runs: list[int], run_tag: str) -> list[dict]:
     return plans
 
 
+def page_cpu() -> None:
+    """CPU milliseconds of one request to each page, in this process (Django's test client,
+    the seeded data, median of 7 after one warm-up): what each page costs a web worker,
+    whatever else the machine runs."""
+    from django.test import Client
+
+    from bp3mi.models import User
+    from demo.management.commands.seed_demo import DEMO_DOMAIN
+    from registrations.models import Registration
+
+    anonymous, officer, staff = Client(), Client(), Client()
+    officer.force_login(User.objects.get(email=f"verifikator@{DEMO_DOMAIN}"))
+    staff.force_login(User.objects.get(email=f"data@{DEMO_DOMAIN}"))
+    registration = Registration.objects.exclude(number=None).order_by("pk").first().pk
+    pages = [
+        ("home", anonymous, "/"),
+        ("directory", anonymous, "/direktori/"),
+        ("public statistics", anonymous, "/statistik/"),
+        ("sign-up page", anonymous, "/akun/daftar/"),
+        ("complaint form", anonymous, "/pengaduan/"),
+        ("officer list", officer, "/petugas/pendaftaran/"),
+        ("officer list, filtered", officer, "/petugas/pendaftaran/?status=diajukan&scheme=p2p"),
+        ("officer registration page", officer, f"/petugas/pendaftaran/{registration}/"),
+        ("verification queue", officer, "/petugas/verifikasi/"),
+        ("report form", staff, "/statistik/laporan/"),
+    ]
+    print("\n| page | CPU ms per request (min-max) |\n|---|---:|")
+    for name, client, url in pages:
+        client.get(url)
+        # Sorted by hand: benchmarks/statistics.py shadows the standard library's module here.
+        ms = sorted(
+            harness.timed(lambda c=client, u=url: c.get(u), runs=7, clock=time.process_time).ms
+        )
+        print(f"| {name} | {ms[3]:.1f} ({ms[0]:.1f}-{ms[-1]:.1f}) |")
+
+
 # --- Services -----------------------------------------------------------------------------------
 
 
@@ -305,10 +345,13 @@ def run_locust(*, users: int, seconds: int, host: str, plan: Path, prefix: Path)
             "--headless",
             "--users",
             str(users),
+            # Everyone starts within RAMP seconds (not all signing in at the same instant);
+            # the figures count from when all are running, for `seconds`.
             "--spawn-rate",
-            str(max(10, users // 5)),
+            str(max(1, users // RAMP)),
+            "--reset-stats",
             "--run-time",
-            f"{seconds}s",
+            f"{seconds + RAMP}s",
             "--stop-timeout",
             "10",
             "--host",
@@ -433,7 +476,8 @@ def main() -> None:
     harness.setup_django()
     started = time.monotonic()
     plans = seed(registrations=options.registrations, runs=runs, run_tag=run_tag)
-    print(f"Seeded in {time.monotonic() - started:.0f} s.")
+    print(f"Seeded in {time.monotonic() - started:.0f} s. {harness.machine()}")
+    page_cpu()
     from django.db import connections
 
     connections.close_all()
