@@ -158,7 +158,6 @@ def seed(*, registrations: int, runs: list[int], run_tag: str) -> list[dict]:
         for r in Region.objects.filter(province_code="74")
     ]
     common = {
-        "run": run_tag,
         "password": PASSWORD,
         "pdf": str(pdf),
         "officer": officer.email,
@@ -191,11 +190,14 @@ def seed(*, registrations: int, runs: list[int], run_tag: str) -> list[dict]:
         ],
     }
     plans, account_start, review_start = [], 0, 0
-    for users in runs:
+    for index, users in enumerate(runs):
         account_count, review_count = max(10, users) * 2, len(reviews) * users // sum(runs)
         plans.append(
             {
                 **common,
+                "run": f"{run_tag}-{index}",  # in the sign-up addresses: new ones each run
+                # 10.0.0.0/8 addresses of their own for each run's people (below 2**24).
+                "first_address": secrets.randbelow(2**24 - 2**16) + 1,
                 "cpmi_accounts": emails[account_start : account_start + account_count],
                 "reviews": reviews[review_start : review_start + review_count],
             }
@@ -409,37 +411,41 @@ def report(prefix: Path, *, users: int, seconds: int, load: str, web_cpu: float)
     return failures
 
 
-def profile_summary(folder: Path, limit: int = 25) -> None:
-    """Where the web workers spent their samples (py-spy raw output, every worker together):
-    the portal's own functions and a few library ones worth naming, by inclusive share."""
-    inclusive, total = collections.Counter(), 0
+APPS = ("bp3mi/", "registrations/", "documents/", "stakeholders/", "complaints/", "reports/")
+
+
+def profile_summary(folder: Path, limit: int = 12) -> None:
+    """Where the web workers' busy samples went (py-spy raw output, every worker together):
+    by the portal's view that served the request (Django's own views, the sign-in among
+    them, under "Django view"), and the share spent hashing passwords."""
+    views, total, hashing = collections.Counter(), 0, 0
     for path in folder.glob("worker-*.txt"):
         for line in path.read_text().splitlines():
             stack, _, count = line.rpartition(" ")
             if not stack or not count.isdigit():
                 continue
+            frames = stack.split(";")
             total += int(count)
-            frames = set()
-            for frame in stack.split(";"):
-                name, _, place = frame.partition(" (")
-                place = place.rstrip(")")
-                if (
-                    str(ROOT) in place
-                    and "/.venv/" not in place
-                    or "pbkdf2" in name
-                    or name.startswith(("render", "execute", "_execute"))
-                ):
-                    short = place.replace(f"{ROOT}/", "").split(":")[0]
-                    frames.add(f"{name} ({short})")
-            for frame in frames:
-                inclusive[frame] += int(count)
+            hashing += int(count) * any(f.startswith("pbkdf2 ") for f in frames)
+            view = next(
+                (
+                    name.split(".")[0]
+                    for name, _, place in (f.partition(" (") for f in frames)
+                    if place.startswith(APPS) and "/views.py" in place
+                ),
+                "Django view" if any("View.as_view" in f for f in frames) else "other",
+            )
+            views[view] += int(count)
     if not total:
         print("No profile samples.")
         return
-    print(f"\nWeb workers' samples: {total} (py-spy, idle time left out)\n")
-    print("| function | share of samples |\n|---|---:|")
-    for frame, count in inclusive.most_common(limit):
-        print(f"| {frame} | {100 * count / total:.0f}% |")
+    print(
+        f"\nWeb workers' busy samples (py-spy): {total}; password hashing "
+        f"{100 * hashing / total:.0f}%\n"
+    )
+    print("| view | share of samples |\n|---|---:|")
+    for view, count in views.most_common(limit):
+        print(f"| {view} | {100 * count / total:.0f}% |")
 
 
 # --- Main ---------------------------------------------------------------------------------------

@@ -45,7 +45,8 @@ PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 PDF = Path(PLAN["pdf"]).read_bytes()
 PASSWORD = PLAN["password"]
 
-_addresses = itertools.count(1)
+# The rate-limit counters live in Redis and outlast a run: each run takes its own addresses.
+_addresses = itertools.count(PLAN["first_address"])
 _people = itertools.count(1)
 _accounts = iter(PLAN["cpmi_accounts"])
 _reviews = iter(PLAN["reviews"])
