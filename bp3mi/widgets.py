@@ -8,9 +8,9 @@ from django.utils.safestring import mark_safe
 
 class LongSelect(forms.Select):
     """A <select> whose options are built in Python instead of one template render each.
-    Django renders every option through a template: the P3MI, country and region lists made
-    the officers' registration list, the complaint form and the registration steps spend
-    most of their CPU time on their selects under load (benchmarks/load.py). Options are
+    Django renders every option through a template: with the P3MI, country and region lists,
+    that was half the complaint form's CPU time and a fifth of the directory's
+    (benchmarks/load.py), and grows with every P3MI in a national deployment. Options are
     flat (no groups); the markup is Django's."""
 
     def render(self, name, value, attrs=None, renderer=None):
