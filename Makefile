@@ -80,7 +80,8 @@ format: $(STAMP)
 # Each script under benchmarks/ builds its own data set in its own database (bp3mi_bench_<name>
 # next to DATABASE_URL's PostgreSQL, else var/bench_<name>.sqlite3), at a reduced size (each
 # script's --full gives the full one), and prints its figures; none runs in the test suite.
-# benchmarks/harness.py is the scripts' shared module, not a benchmark.
+# benchmarks/harness.py is the scripts' shared module, not a benchmark; benchmarks/loadtest/
+# holds the locust users that benchmarks/load.py runs.
 benchmark: install
 	@for script in $(filter-out benchmarks/harness.py,$(wildcard benchmarks/*.py)); do \
 		echo "== $$script"; $(PY) $$script || exit 1; done

@@ -26,12 +26,15 @@ from .models import AuditEvent, BackgroundJob, NumberSequence, User
 def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address, the one function every part of the portal uses (audit trail,
     rate limits) and the same one django-axes uses for locking: django-ipware, trusting
-    X-Forwarded-For only as far as `PROXY_COUNT` proxies go."""
+    X-Forwarded-For only as far as `PROXY_COUNT` proxies go. A request whose X-Forwarded-For
+    lists fewer addresses than that (one that did not come through every proxy) counts under
+    the connection's own address, so it is neither refused with an error nor free to choose
+    its address."""
     if request is None:
         return None
     from axes.helpers import get_client_ip_address
 
-    return get_client_ip_address(request) or None
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

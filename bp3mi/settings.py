@@ -436,6 +436,9 @@ X_FRAME_OPTIONS = "DENY"
 # so tokens cannot be guessed by trying many.
 LETTER_CHECK_LIMIT = env.int("LETTER_CHECK_LIMIT", default=30)
 LETTER_CHECK_WINDOW = env.int("LETTER_CHECK_WINDOW_SECONDS", default=60)
+# How long the check page keeps the result of validating one letter file's signature (the
+# file's bytes are hashed on every request; only the same bytes reuse the result).
+LETTER_SIGNATURE_CACHE_SECONDS = env.int("LETTER_SIGNATURE_CACHE_SECONDS", default=60 * 60)
 
 # --- Retention of personal data (UU 27/2022) -------------------------------------------------
 # A draft registration nobody touched for this many days is anonymised: the person's name,

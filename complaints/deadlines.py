@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import holidays
 
@@ -18,6 +18,14 @@ from bp3mi.models import Holiday
 
 # Calendar days looked ahead when loading the days off for a span of working days.
 _SPAN_MARGIN = 45
+
+
+@cache
+def national_holidays(first_year: int, last_year: int) -> frozenset[datetime.date]:
+    """Indonesia's national holidays of those years, computed once per process: the
+    `holidays` package takes tens of milliseconds of CPU for them (the Islamic calendar),
+    which every complaint filed paid under load (benchmarks/load.py)."""
+    return frozenset(holidays.country_holidays("ID", years=range(first_year, last_year + 1)))
 
 
 @dataclass(frozen=True)
@@ -31,9 +39,9 @@ class WorkCalendar:
 
     @classmethod
     def load(cls, start: datetime.date, end: datetime.date) -> WorkCalendar:
-        national = holidays.country_holidays("ID", years=range(start.year, end.year + 1))
         office = Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True)
-        return cls(start=start, end=end, days_off=frozenset(national) | frozenset(office))
+        days_off = national_holidays(start.year, end.year) | frozenset(office)
+        return cls(start=start, end=end, days_off=days_off)
 
     @classmethod
     def for_span(cls, start: datetime.date, working_days: int) -> WorkCalendar:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, Region
 from bp3mi.phone import normalise_phone
+from bp3mi.widgets import LongSelect
 from documents.choices import FileFormat
 from documents.uploads import clean_upload, too_large_message
 from registrations.nik import nik_clean, nik_normalise
@@ -156,6 +157,11 @@ class CaseDetailsForm(forms.ModelForm):
             "complainant_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "complainant_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "worker_nik": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "worker_sex": LongSelect,
+            "worker_region": LongSelect,
+            "destination_country": LongSelect,
+            "p3mi": LongSelect,
+            "category": LongSelect,
         }
         labels = {
             "complainant_kind": _("Siapa yang mengadu?"),

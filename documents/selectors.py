@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -348,12 +349,23 @@ def letters_context(*, user: User, registration: Registration) -> dict:
 
 def letter_signature_check(*, letter: Letter) -> SignatureCheck | None:
     """Whether the stored PDF of a letter still carries the office's intact signature and
-    the fingerprint recorded when it was made; None while there is no PDF."""
+    the fingerprint recorded when it was made; None while there is no PDF.
+
+    The file is read and hashed on every call. The signature's validation (pyHanko, a few
+    tens of milliseconds of CPU: the largest part of the public check page) is kept in the
+    cache for `LETTER_SIGNATURE_CACHE_SECONDS` under the digest of the exact bytes and of the
+    trust settings, so a changed file or another trust root is validated afresh."""
     if not letter.is_ready:
         return None
     with letter.file.open("rb") as stored:
         pdf = stored.read()
-    check = signature_check(pdf)
-    if hashlib.sha256(pdf).hexdigest() != letter.sha256:
+    digest = hashlib.sha256(pdf).hexdigest()
+    trust = repr((settings.LETTER_SIGNING_CERT, settings.LETTER_SIGNING_TRUST_ROOTS))
+    key = f"letter-signature:{digest}:{hashlib.sha256(trust.encode()).hexdigest()[:16]}"
+    check = cache.get(key)
+    if check is None:
+        check = signature_check(pdf)
+        cache.set(key, check, timeout=settings.LETTER_SIGNATURE_CACHE_SECONDS)
+    if digest != letter.sha256:
         return replace(check, covers_whole_file=False)
     return check

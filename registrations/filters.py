@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, Region
+from bp3mi.widgets import LongSelect
 from stakeholders.company_filter import P3miFilter
 
 from .choices import RegistrationStatus, Scheme
@@ -55,19 +56,23 @@ class RegistrationFilter(django_filters.FilterSet):
         help_text=_("Nama, nomor pendaftaran, atau NIK lengkap (16 angka)."),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=RegistrationStatus.choices, empty_label=_("Semua (tanpa draf)")
+        label=_("Status"),
+        choices=RegistrationStatus.choices,
+        empty_label=_("Semua (tanpa draf)"),
+        widget=LongSelect,
     )
     region = django_filters.ChoiceFilter(
-        label=_("Kabupaten/kota"), method="filter_region", empty_label=_("Semua")
+        label=_("Kabupaten/kota"), method="filter_region", empty_label=_("Semua"), widget=LongSelect
     )
     scheme = django_filters.ChoiceFilter(
-        label=_("Skema"), choices=Scheme.choices, empty_label=_("Semua")
+        label=_("Skema"), choices=Scheme.choices, empty_label=_("Semua"), widget=LongSelect
     )
     country = django_filters.ModelChoiceFilter(
         label=_("Negara tujuan"),
         field_name="destination_country",
         queryset=Country.objects.all(),
         empty_label=_("Semua"),
+        widget=LongSelect,
     )
     # Named by typing (a datalist of matches), not chosen from a <select> of every company.
     p3mi = P3miFilter(field_name="p3mi_id")
@@ -79,10 +84,18 @@ class RegistrationFilter(django_filters.FilterSet):
         label=_("Diajukan sampai"), method="filter_submitted_to", widget=DateInput
     )
     flag = django_filters.ChoiceFilter(
-        label=_("Tanda"), choices=FLAG_CHOICES, method="filter_flag", empty_label=_("Semua")
+        label=_("Tanda"),
+        choices=FLAG_CHOICES,
+        method="filter_flag",
+        empty_label=_("Semua"),
+        widget=LongSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Urutkan"), choices=SORT_CHOICES, method="sort_by", empty_label=None
+        label=_("Urutkan"),
+        choices=SORT_CHOICES,
+        method="sort_by",
+        empty_label=None,
+        widget=LongSelect,
     )
 
     class Meta:

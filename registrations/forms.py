@@ -11,6 +11,7 @@ from bp3mi.bounds import date_validator, strip_bidi_controls
 from bp3mi.forms import name_empty_choices
 from bp3mi.models import Country, Region
 from bp3mi.phone import normalise_phone
+from bp3mi.widgets import LongSelect
 from stakeholders.choices import StakeholderKind
 from stakeholders.models import Stakeholder
 
@@ -52,6 +53,7 @@ class IdentityForm(forms.ModelForm):
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "sex": forms.RadioSelect,
             "birth_date": DateInput(attrs={"autocomplete": "bday"}),
+            "marital_status": LongSelect,
         }
         help_texts = {
             "full_name": _("Tulis persis seperti pada KTP."),
@@ -90,7 +92,7 @@ OUTSIDE_SULTRA = "luar"
 class AddressForm(forms.ModelForm):
     """Step 2: where the person lives, how to reach them, and a family contact."""
 
-    residence = forms.ChoiceField(label=_("Kabupaten/kota tempat tinggal"))
+    residence = forms.ChoiceField(label=_("Kabupaten/kota tempat tinggal"), widget=LongSelect)
 
     class Meta:
         model = Applicant
@@ -109,6 +111,7 @@ class AddressForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "family_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "family_relation": LongSelect,
         }
         help_texts = {
             "address": _("Jalan, nomor rumah, RT/RW."),
@@ -161,7 +164,7 @@ class EducationForm(forms.ModelForm):
     class Meta:
         model = Applicant
         fields = ["education", "experience"]
-        widgets = {"experience": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"experience": forms.Textarea(attrs={"rows": 3}), "education": LongSelect}
         help_texts = {
             "experience": _("Pekerjaan sebelumnya, lama bekerja, dan keahlian. Boleh kosong.")
         }
@@ -188,7 +191,15 @@ class DestinationForm(forms.ModelForm):
             "training_centre",
             "clinic",
         ]
-        widgets = {"scheme": forms.RadioSelect, "employer_type": forms.RadioSelect}
+        widgets = {
+            "scheme": forms.RadioSelect,
+            "employer_type": forms.RadioSelect,
+            "destination_country": LongSelect,
+            "occupation": LongSelect,
+            "p3mi": LongSelect,
+            "training_centre": LongSelect,
+            "clinic": LongSelect,
+        }
         help_texts = {
             "p3mi": _("Wajib untuk skema P to P: perusahaan yang merekrut Anda."),
             "training_centre": _("Bila sudah tahu tempat pelatihan Anda. Boleh kosong."),

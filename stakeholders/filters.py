@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bp3mi.models import Country, Region
+from bp3mi.widgets import LongSelect
 
 from .choices import LicenceStatus, StakeholderKind
 from .models import Sip2mi, Vocation
@@ -19,28 +20,37 @@ class StakeholderFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Jenis"), choices=StakeholderKind.choices, empty_label=_("Semua jenis")
+        label=_("Jenis"),
+        choices=StakeholderKind.choices,
+        empty_label=_("Semua jenis"),
+        widget=LongSelect,
     )
     region = django_filters.ModelChoiceFilter(
-        label=_("Kabupaten/kota"), queryset=Region.objects.all(), empty_label=_("Semua wilayah")
+        label=_("Kabupaten/kota"),
+        queryset=Region.objects.all(),
+        empty_label=_("Semua wilayah"),
+        widget=LongSelect,
     )
     licence_status = django_filters.ChoiceFilter(
         label=_("Status izin"),
         choices=LicenceStatus.choices,
         method="filter_licence_status",
         empty_label=_("Semua status"),
+        widget=LongSelect,
     )
     country = django_filters.ModelChoiceFilter(
         label=_("Negara tujuan (SIP2MI)"),
         queryset=Country.objects.filter(pk__in=Sip2mi.objects.values("country")),
         method="filter_country",
         empty_label=_("Semua negara"),
+        widget=LongSelect,
     )
     vocation = django_filters.ModelChoiceFilter(
         label=_("Kejuruan"),
         queryset=Vocation.objects.all(),
         field_name="vocations",
         empty_label=_("Semua kejuruan"),
+        widget=LongSelect,
     )
 
     def filter_name(self, queryset, name, value):

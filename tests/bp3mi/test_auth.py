@@ -155,3 +155,31 @@ def test_signups_from_one_address_are_rate_limited(client, settings):
         reverse("signup"), signup_data(email="orang8@contoh.test"), REMOTE_ADDR="10.1.2.3"
     )
     assert other.status_code != 429
+
+
+@pytest.mark.django_db
+def test_a_signup_with_fewer_forwarded_addresses_than_proxies_counts_under_the_connection(
+    client, settings
+):
+    """Behind one proxy (PROXY_COUNT=1), a request that did not come through it carries an
+    X-Forwarded-For of one address: the sign-up is answered, not a server error, and its
+    attempts count against the connection's address, whatever the header claims."""
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    settings.RATELIMIT_RATES = {**settings.RATELIMIT_RATES, "signup": "1/h"}
+    first = client.post(
+        reverse("signup"),
+        signup_data(email="orang1@contoh.test"),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.1",
+    )
+    assert first.status_code == 302
+    client.logout()
+    second = client.post(
+        reverse("signup"),
+        signup_data(email="orang2@contoh.test"),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.2",
+    )
+    assert second.status_code == 429
+    assert not User.objects.filter(email="orang2@contoh.test").exists()

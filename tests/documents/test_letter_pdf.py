@@ -124,6 +124,30 @@ def test_a_certificate_not_trusted_by_the_office_fails(letter, settings, tmp_pat
     assert check.intact and not check.trusted and not check.ok
 
 
+def test_the_check_page_validates_the_same_file_once_and_a_changed_file_afresh(letter, monkeypatch):
+    """The public check keeps a signature's validation for the same bytes only: a stored
+    file changed after a good check is caught on the next one."""
+    from documents import selectors
+
+    validations = []
+
+    def counted(pdf):
+        validations.append(len(pdf))
+        return signing.signature_check(pdf)
+
+    monkeypatch.setattr(selectors, "signature_check", counted)
+    assert selectors.letter_signature_check(letter=letter).ok
+    assert selectors.letter_signature_check(letter=letter).ok
+    assert len(validations) == 1
+    pdf = bytearray(pdf_of(letter))
+    pdf[pdf.index(b"stream") + 40] ^= 0x01
+    with letter.file.open("wb") as stored:
+        stored.write(bytes(pdf))
+    check = selectors.letter_signature_check(letter=letter)
+    assert not check.ok and not check.intact and not check.covers_whole_file
+    assert len(validations) == 2
+
+
 def test_validation_works_inside_a_running_event_loop(letter):
     import asyncio
 
