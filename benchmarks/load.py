@@ -236,11 +236,8 @@ def page_cpu() -> None:
     print("\n| page | CPU ms per request (min-max) |\n|---|---:|")
     for name, client, url in pages:
         client.get(url)
-        # Sorted by hand: benchmarks/statistics.py shadows the standard library's module here.
-        ms = sorted(
-            harness.timed(lambda c=client, u=url: c.get(u), runs=7, clock=time.process_time).ms
-        )
-        print(f"| {name} | {ms[3]:.1f} ({ms[0]:.1f}-{ms[-1]:.1f}) |")
+        timing = harness.timed(lambda c=client, u=url: c.get(u), runs=7, clock=time.process_time)
+        print(f"| {name} | {timing.median:.1f} ({timing.low:.1f}-{timing.high:.1f}) |")
 
 
 # --- Services -----------------------------------------------------------------------------------

@@ -32,13 +32,7 @@ import io
 import sys
 from urllib.parse import urlencode
 
-# This script's directory comes first on the path and holds benchmarks/statistics.py, which
-# would shadow the standard library module harness.py uses: take the standard one first.
-_script_dir = sys.path.pop(0)
-import statistics  # noqa: E402, F401, I001
-
-sys.path.insert(0, _script_dir)
-import harness  # noqa: E402
+import harness
 
 TARGET_MS = 300
 
