@@ -454,7 +454,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, nargs="+", help="user counts, one run each")
     parser.add_argument("--seconds", type=int, help="length of each run")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--registrations", type=int, default=10_000)
     parser.add_argument("--profile", type=Path, help="py-spy folder for the largest run")
     options = parser.parse_args()
