@@ -19,6 +19,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -38,8 +39,9 @@ def p3mi_queryset():
 
 
 def p3mi_matches(text: str, limit: int = MAX_MATCHES) -> list[Stakeholder]:
-    """Up to `limit` placement companies whose name holds `text` (any case), by name."""
-    text = " ".join(text.split())
+    """Up to `limit` placement companies whose name holds `text` (any case), by name. A NUL,
+    which no name holds and PostgreSQL refuses in a query, is dropped."""
+    text = " ".join(text.replace("\x00", "").split())
     if not text:
         return []
     return list(
@@ -155,6 +157,8 @@ class CompanySearchField(forms.Field):
         text = " ".join((text or "").split()) if text is not None else None
         if text == "" or (text is None and not chosen_id):
             return None
+        if text is not None and "\x00" in text:
+            ProhibitNullCharactersValidator()(text)
         if text is not None and len(text) > MAX_LENGTH:
             raise ValidationError(
                 _("Nama P3MI paling banyak %(n)s karakter.") % {"n": MAX_LENGTH}, code="long"

@@ -17,7 +17,7 @@ from django.urls import reverse
 from bp3mi import health, middleware
 from complaints.models import Case
 from tests.complaints.test_views import FILE_URL, public_form
-from tests.conftest import ROOT
+from tests.conftest import ROOT, _database_url_for_worker
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the outages are PostgreSQL's (set DATABASE_URL)"
@@ -199,15 +199,21 @@ def test_an_outage_met_outside_a_view_gets_the_same_503_page(rf, fresh_outage_lo
 
 
 @postgres_only
-def test_the_web_server_cuts_statements_at_30_seconds_and_connections_at_the_connect_timeout():
+def test_the_web_server_cuts_statements_at_30_seconds_and_connections_at_the_connect_timeout(db):
     code = (
         "import bp3mi.wsgi; from django.db import connection; c = connection.cursor(); "
         "c.execute('SHOW statement_timeout'); "
         "print(c.fetchone()[0], connection.settings_dict['OPTIONS']['connect_timeout'])"
     )
-    web = run_python(code, DATABASE_CONNECT_TIMEOUT="4")
+    # The test database: DATABASE_URL's own database need not exist (CI creates only the
+    # test database from it).
+    database = _database_url_for_worker(connection)
+    web = run_python(code, DATABASE_CONNECT_TIMEOUT="4", DATABASE_URL=database)
     assert web.stdout.split() == ["30s", "4"], web.stderr
-    worker = run_python(code.replace("import bp3mi.wsgi; ", "import django; django.setup(); "))
+    worker = run_python(
+        code.replace("import bp3mi.wsgi; ", "import django; django.setup(); "),
+        DATABASE_URL=database,
+    )
     assert worker.stdout.split() == ["0", "3"], worker.stderr
 
 
