@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -130,6 +130,38 @@ def job_mark_failed(*, model: type[BackgroundJob], job_id: int, exc: BaseExcepti
             job.error = f"{type(exc).__name__}: {exc}"[:2000]
             job.finished_at = timezone.now()
             job.save(update_fields=["status", "error", "finished_at"])
+
+
+def job_retry(
+    *,
+    job: BackgroundJob,
+    by: User,
+    message: str,
+    queue: Callable[[int], object],
+    request: HttpRequest | None = None,
+    **reset: Any,
+) -> BackgroundJob:
+    """Queue a FAILED job (a letter, an export) again, the button beside it: PENDING, its
+    message not yet sent, the fields in `reset` set back (an export's progress), audited
+    with `message`; `queue(pk)` sends it after the commit. Any other state is left alone."""
+    from django.utils import timezone
+
+    model = type(job)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=job.pk)
+        if locked.status != BackgroundJob.Status.FAILED:
+            return locked
+        locked.status = BackgroundJob.Status.PENDING
+        locked.queued_at = timezone.now()
+        locked.sent_at = None
+        for field, value in reset.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=["status", "queued_at", "sent_at", *reset])
+        audit_record(
+            actor=by, action=AuditEvent.Action.UPDATE, obj=locked, message=message, request=request
+        )
+        transaction.on_commit(lambda: queue(locked.pk))
+    return locked
 
 
 def sequence_next(*, name: str, year: int) -> int:

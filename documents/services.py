@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from bp3mi.jobs import job_heartbeat, job_queue, job_sweep
 from bp3mi.mail import queue_after_commit
 from bp3mi.models import AuditEvent, User
-from bp3mi.services import audit_record, job_mark_failed, sequence_next
+from bp3mi.services import audit_record, job_mark_failed, job_retry, sequence_next
 from registrations.choices import RegistrationStatus as RS
 from registrations.models import Registration
 from registrations.services import registration_transition
@@ -491,23 +491,13 @@ def letter_generate(*, letter_id: int) -> Letter:
 
 def letter_retry(*, letter: Letter, by: User, request: HttpRequest | None = None) -> Letter:
     """Queue a FAILED letter again (the button beside a failed letter)."""
-    with transaction.atomic():
-        locked = Letter.objects.select_for_update().get(pk=letter.pk)
-        if locked.status != Letter.Status.FAILED:
-            return locked
-        locked.status = Letter.Status.PENDING
-        locked.queued_at = timezone.now()
-        locked.sent_at = None
-        locked.save(update_fields=["status", "queued_at", "sent_at"])
-        audit_record(
-            actor=by,
-            action=AuditEvent.Action.UPDATE,
-            obj=locked,
-            message=_("Pembuatan surat diulang"),
-            request=request,
-        )
-        transaction.on_commit(lambda: _queue_letter(locked.pk))
-    return locked
+    return job_retry(
+        job=letter,
+        by=by,
+        message=_("Pembuatan surat diulang"),
+        queue=_queue_letter,
+        request=request,
+    )
 
 
 def letter_revoke(

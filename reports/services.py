@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from bp3mi.jobs import job_heartbeat, job_queue, job_sweep
 from bp3mi.models import AuditEvent, User
-from bp3mi.services import audit_record, job_mark_failed
+from bp3mi.services import audit_record, job_mark_failed, job_retry
 
 from . import selectors, writers
 from .choices import ComplaintDimension, Dimension, ExportFormat, ReportKind
@@ -237,24 +237,14 @@ def export_retry(
     *, export: ReportExport, by: User, request: HttpRequest | None = None
 ) -> ReportExport:
     """Queue a FAILED export again (the button beside a failed export)."""
-    with transaction.atomic():
-        locked = ReportExport.objects.select_for_update().get(pk=export.pk)
-        if locked.status != ReportExport.Status.FAILED:
-            return locked
-        locked.status = ReportExport.Status.PENDING
-        locked.queued_at = timezone.now()
-        locked.sent_at = None
-        locked.progress = 0
-        locked.save(update_fields=["status", "queued_at", "sent_at", "progress"])
-        audit_record(
-            actor=by,
-            action=AuditEvent.Action.UPDATE,
-            obj=locked,
-            message=_("Ekspor diulang"),
-            request=request,
-        )
-        transaction.on_commit(lambda: _queue_export(locked.pk))
-    return locked
+    return job_retry(
+        job=export,
+        by=by,
+        message=_("Ekspor diulang"),
+        queue=_queue_export,
+        request=request,
+        progress=0,
+    )
 
 
 def export_download_record(
