@@ -437,8 +437,15 @@ def _render_letter(letter_id: int) -> bytes:
         "registration__applicant", "registration__destination_country", "signed_by"
     ).get(pk=letter_id)
     documents = letter_documents(registration=letter.registration)
+    return letter_pdf_signed(
+        letter=letter, pdf=letters.render_pdf(letters.letter_html(letter, documents))
+    )
+
+
+def letter_pdf_signed(*, letter: Letter, pdf: bytes) -> bytes:
+    """The letter's PDF with the office's PAdES signature, in the signer's name."""
     return signing.sign_pdf(
-        letters.render_pdf(letters.letter_html(letter, documents)),
+        pdf,
         signer_name=letter.signed_by.full_name,
         reason=_("Surat keterangan verifikasi %(number)s") % {"number": letter.number},
         location=settings.OFFICE["city"],
