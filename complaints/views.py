@@ -511,13 +511,15 @@ class CaseRegistrationView(ScopedPermissionMixin, SingleObjectMixin, TemplateVie
         raw = request.POST.get("registration", "")
         registration = None
         if raw:
-            from registrations.models import Registration
-
+            # Only a registration the officer found by its exact NIK or number (the search
+            # above): an id alone, typed or forged, would let anyone on the case open any
+            # registration's personal data through the link.
             if not raw.isdigit():
                 raise Http404
-            registration = get_object_or_404(
-                Registration.objects.exclude(number__isnull=True), pk=int(raw)
-            )
+            found = selectors.registration_lookup(query=request.POST.get("query", ""))
+            registration = next((reg for reg in found if reg.pk == int(raw)), None)
+            if registration is None:
+                raise Http404
         try:
             services.case_link_registration(
                 case=self.object, registration=registration, by=request.user, request=request

@@ -519,7 +519,7 @@ MATRIX: dict[str, Entry] = {
         kwargs=case,
         post=Post(
             CASE_OWNER,
-            lambda w: {"registration": str(w.registration.pk)},
+            lambda w: {"registration": str(w.registration.pk), "query": w.registration.number},
             refused={KEPALA: 404},
             proof=OWNER,
         ),

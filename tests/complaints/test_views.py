@@ -407,13 +407,43 @@ def test_a_complaint_officer_sees_a_registration_only_through_a_case(
     page = client.get(url, {"query": registration.applicant.nik}).content.decode()
     assert registration.number in page
     assert not client.get(url, {"query": registration.applicant.full_name}).context["found"]
-    client.post(url, {"registration": registration.pk})
+    client.post(url, {"registration": registration.pk, "query": registration.applicant.nik})
     open_case.refresh_from_db()
     assert open_case.registration == registration
     page = client.get(url).content.decode()
     assert registration.applicant.full_name in page
     assert AuditEvent.objects.filter(action="view", object_id=str(registration.pk)).exists()
     assert client.post(url, {"registration": "abc"}).status_code == 404
+
+
+def test_a_registration_is_linked_only_as_found_by_its_nik_or_number(
+    client, petugas_pengaduan, open_case
+):
+    """The link posts the search it came from: an id alone would open any registration's
+    name and NIK through the case."""
+    found = RegistrationFactory(status="diajukan")
+    other = RegistrationFactory(status="diajukan")
+    client.force_login(petugas_pengaduan)
+    url = reverse("complaints:case_registration", args=[open_case.pk])
+
+    # The page's own link form carries the search.
+    page = client.get(url, {"query": found.number}).content.decode()
+    assert f'name="query" value="{found.number}"' in page
+
+    for forged in (
+        {"registration": other.pk},  # an id alone
+        {"registration": other.pk, "query": found.number},  # another registration's number
+        {"registration": other.pk, "query": other.applicant.full_name},  # a name finds nothing
+    ):
+        assert client.post(url, forged).status_code == 404
+    open_case.refresh_from_db()
+    assert open_case.registration is None
+    assert other.applicant.full_name not in client.get(url).content.decode()
+
+    response = client.post(url, {"registration": found.pk, "query": found.number}, follow=True)
+    assert "Pendaftaran ditautkan ke kasus." in response.content.decode()
+    open_case.refresh_from_db()
+    assert open_case.registration == found
 
 
 # --- Lists, dashboards, the directory ----------------------------------------------------------
