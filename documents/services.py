@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -134,12 +135,27 @@ def document_upload(
                     by=by,
                     reason=_("Dokumen perbaikan telah diunggah."),
                 )
+            review_waiting_refresh(registration_id=locked.pk)
     except BaseException:
         # The database write failed: the file written under a random name goes too.
         if stored:
             default_storage.delete(stored)
         raise
     return document
+
+
+def review_waiting_refresh(*, registration_id: int) -> None:
+    """Set the registration's `review_waiting_since` (the verification queue's order) to the
+    upload time of its oldest current document waiting for review, or None; one UPDATE, run
+    in the transaction that changed a document."""
+    oldest = (
+        Document.objects.filter(
+            registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
+        )
+        .order_by("uploaded_at")
+        .values("uploaded_at")[:1]
+    )
+    Registration.objects.filter(pk=registration_id).update(review_waiting_since=Subquery(oldest))
 
 
 def _has_rejected(registration: Registration) -> bool:
@@ -215,6 +231,7 @@ def document_approve(
             message=locked.review_note,
             request=request,
         )
+        review_waiting_refresh(registration_id=locked.registration_id)
         registration_verify_if_complete(registration=locked.registration, by=by)
     return locked
 
@@ -255,6 +272,7 @@ def document_reject(
             message=locked.review_note,
             request=request,
         )
+        review_waiting_refresh(registration_id=locked.registration_id)
     return locked
 
 

@@ -230,14 +230,19 @@ class LetterStateView(ScopedAnyPermissionMixin, DetailView):
 # --- Officers ---------------------------------------------------------------------------------
 
 
-class QueueView(ScopedPermissionMixin, ListView):
-    """Registrations with documents awaiting review, the longest waiting first."""
+class QueueView(ScopedPermissionMixin, KeysetListMixin, ListView):
+    """Registrations with documents awaiting review, the longest waiting first; seek
+    pagination and a bounded count, as the queue can be long."""
 
     permission_required = "documents.review_document"
     selector = selectors.document_registration_scope
     template_name = "documents/queue.html"
-    paginate_by = 50
+    per_page = 50
+    sort_key = "review_waiting_since"
     context_object_name = "registrations"
+
+    def get_sort_key_nullable(self) -> bool:
+        return False  # the queue holds only registrations with a document waiting
 
     def get_queryset(self):
         self.filter_form = QueueFilterForm(self.request.GET or None)

@@ -228,6 +228,12 @@ class Registration(models.Model):
     no_nik_reason = models.CharField(_("alasan tanpa NIK"), max_length=500, blank=True)
     status_reason = models.CharField(_("alasan status"), max_length=4000, blank=True)
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    # When the oldest current document still waiting for review was uploaded; None when none
+    # waits. Kept by documents.services on every upload and review, so the verification queue
+    # is read in this order from an index and paged by seek.
+    review_waiting_since = models.DateTimeField(
+        _("dokumen menunggu sejak"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -277,6 +283,16 @@ class Registration(models.Model):
                 condition=Q(status=RegistrationStatus.VERIFIED),
                 name="registration_verified_updated",
             ),
+            # The verification queue: registrations under review with a document waiting,
+            # the longest waiting first, paged by seek.
+            models.Index(
+                fields=["review_waiting_since", "id"],
+                condition=Q(
+                    review_waiting_since__isnull=False,
+                    status__in=[RegistrationStatus.SUBMITTED, RegistrationStatus.IN_VERIFICATION],
+                ),
+                name="registration_review_queue",
+            ),
         ]
         constraints = [
             # A number is taken on submission; a draft withdrawn before it was ever
@@ -297,6 +313,26 @@ class Registration(models.Model):
 
     def __str__(self):
         return self.number or _("Draf %(id)s") % {"id": self.pk}
+
+    def save(self, *args, **kwargs):
+        # `review_waiting_since` is written only by documents.services, by a queryset update
+        # inside the transaction that changed a document: a registration loaded before that
+        # and saved whole afterwards must not put an older value back.
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+            and not args
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in deferred
+                and field.name != "review_waiting_since"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("registrations:detail", kwargs={"pk": self.pk})
