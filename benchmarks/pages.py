@@ -1,9 +1,9 @@
 """Server time and query count of every officer and staff page on a large database: the
 registration list with each filter and sort on its first, middle and last page and each
-search, a registration, the complaint list (likewise) and a case, the verification and
-signing queues, the audit log, the statistics dashboard, the staff directory (first, middle,
-last page, filtered, searched), a stakeholder and the P3MI filter's suggestions (not part of
-the test suite).
+search, a registration, the complaint list (likewise) and a case, the verification queue
+(first, middle and last page; by kab/kota; by days waiting) and the signing queue, the audit
+log, the statistics dashboard, the staff directory (first, middle, last page, filtered,
+searched), a stakeholder and the P3MI filter's suggestions (not part of the test suite).
 
     .venv/bin/python benchmarks/pages.py          # 10,000 registrations, 300 stakeholders,
                                                   # 1,000 complaints; 5 runs (about 2 min)
@@ -28,6 +28,7 @@ the heaviest queries behind these pages follow (EXPLAIN ANALYZE); elsewhere "ski
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
 import sys
 from urllib.parse import urlencode
@@ -121,7 +122,7 @@ def pages(users) -> list[tuple[str, str, str]]:
 
     from bp3mi.models import Country, Region
     from complaints.models import Case
-    from documents.selectors import signing_queue
+    from documents.selectors import signing_queue, verification_queue
     from registrations.models import Registration
     from stakeholders.choices import StakeholderKind
     from stakeholders.models import Stakeholder
@@ -177,7 +178,30 @@ def pages(users) -> list[tuple[str, str, str]]:
     ]
     result += [
         ("Registration detail", "officer", f"/petugas/pendaftaran/{sample.pk}/"),
-        ("Verification queue", "officer", "/petugas/verifikasi/"),
+        *list_pages(
+            "Verification queue",
+            "officer",
+            "/petugas/verifikasi/?",
+            {},
+            verification_queue(user=officer),
+            "review_waiting_since",
+        ),
+        *list_pages(
+            "Verification queue: kab/kota",
+            "officer",
+            "/petugas/verifikasi/?",
+            {"region": kendari.pk},
+            verification_queue(user=officer, region_id=kendari.pk),
+            "review_waiting_since",
+        ),
+        *list_pages(
+            "Verification queue: waiting 30 days or more",
+            "officer",
+            "/petugas/verifikasi/?",
+            {"days": 30},
+            verification_queue(user=officer, min_days_waiting=30),
+            "review_waiting_since",
+        ),
         *list_pages(
             "Signing queue",
             "kepala",
@@ -240,7 +264,7 @@ def plans(users) -> None:
 
     from bp3mi.pagination import KeysetPaginator
     from complaints import selectors as complaint_selectors
-    from documents.selectors import signing_queue
+    from documents.selectors import signing_queue, verification_queue
     from registrations.models import Registration
     from registrations.selectors import registration_list
     from stakeholders.choices import StakeholderKind
@@ -272,6 +296,12 @@ def plans(users) -> None:
             )[:51],
         ),
         (
+            "verification queue, last page",
+            KeysetPaginator(
+                verification_queue(user=users["officer"]), "review_waiting_since", 50
+            )._segment("keyed", None, forward=False)[:51],
+        ),
+        (
             "directory: registrations per LPK and status, 50 LPKs",
             Registration.objects.filter(training_centre_id__in=centres)
             .order_by()
@@ -287,6 +317,65 @@ def plans(users) -> None:
         ms = float(execution.split(":")[1].split()[0])
         top = next((line.strip() for line in plan if "Scan" in line), plan[0].strip())
         print(f"| {label} | {ms:.1f} | {top.split('  (')[0]} |")
+
+
+def waiting_documents() -> int:
+    """One document waiting for review for every registration under review that has none
+    (`seed_demo` makes registrations without documents), with the queue's key set as the
+    upload service sets it: the verification queue as long as the data allows (about 40% of
+    the registrations). The files are not written: the queue pages do not open them. Returns
+    the number of documents made."""
+    import hashlib
+
+    from django.db import transaction
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from bp3mi.bulk import bulk_insert
+    from documents.choices import DocumentStatus
+    from documents.models import Document, DocumentType
+    from registrations.choices import RegistrationStatus
+    from registrations.models import Registration
+
+    document_type = DocumentType.objects.order_by("pk").first()
+    under_review = (
+        Registration.objects.filter(
+            status__in=[RegistrationStatus.SUBMITTED, RegistrationStatus.IN_VERIFICATION]
+        )
+        .exclude(Exists(Document.objects.filter(registration=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", "submitted_at")
+    )
+    oldest = (
+        Document.objects.filter(
+            registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
+        )
+        .order_by("uploaded_at")
+        .values("uploaded_at")[:1]
+    )
+    made = 0
+    while batch := list(under_review[:20_000]):
+        rows = [
+            dict(
+                registration_id=pk,
+                document_type_id=document_type.pk,
+                file=f"bench/menunggu-{pk}.pdf",
+                original_name="ktp.pdf",
+                file_format="pdf",
+                size=180_000 + pk % 50_000,
+                sha256=hashlib.sha256(str(pk).encode()).hexdigest(),
+                status=DocumentStatus.PENDING,
+                # Uploaded within a few days of submission, the minutes spread by the id.
+                uploaded_at=submitted + datetime.timedelta(minutes=30 + pk % 5_000),
+            )
+            for pk, submitted in batch
+        ]
+        with transaction.atomic():
+            bulk_insert(Document, rows)
+            Registration.objects.filter(pk__in=[pk for pk, _ in batch]).update(
+                review_waiting_since=Subquery(oldest)
+            )
+        made += len(rows)
+    return made
 
 
 def bounded_count_query(queryset):
@@ -332,6 +421,9 @@ def main() -> None:
             complaints=args.complaints,
             stdout=io.StringIO(),
         )
+    made = waiting_documents()
+    if made:
+        print(f"Documents waiting for review added: {made:,}")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
