@@ -321,39 +321,33 @@ def plans(users) -> None:
 
 def waiting_documents() -> int:
     """One document waiting for review for every registration under review that has none
-    (`seed_demo` makes registrations without documents), with the queue's key set as the
-    upload service sets it: the verification queue as long as the data allows (about 40% of
-    the registrations). The files are not written: the queue pages do not open them. Returns
-    the number of documents made."""
+    (`seed_demo` makes registrations without documents), then the queue's key, set by the
+    expression the document services use: the verification queue as long as the data allows
+    (about 40% of the registrations). The files are not written: the queue pages do not open
+    them. Returns the number of documents made."""
     import hashlib
 
-    from django.db import transaction
-    from django.db.models import Exists, OuterRef, Subquery
+    from django.db import connection, transaction
+    from django.db.models import Exists, OuterRef
 
     from bp3mi.bulk import bulk_insert
     from documents.choices import DocumentStatus
     from documents.models import Document, DocumentType
+    from documents.services import oldest_waiting_upload
     from registrations.choices import RegistrationStatus
     from registrations.models import Registration
 
     document_type = DocumentType.objects.order_by("pk").first()
-    under_review = (
-        Registration.objects.filter(
-            status__in=[RegistrationStatus.SUBMITTED, RegistrationStatus.IN_VERIFICATION]
-        )
-        .exclude(Exists(Document.objects.filter(registration=OuterRef("pk"))))
+    under_review = Registration.objects.filter(
+        status__in=[RegistrationStatus.SUBMITTED, RegistrationStatus.IN_VERIFICATION]
+    )
+    without_documents = (
+        under_review.exclude(Exists(Document.objects.filter(registration=OuterRef("pk"))))
         .order_by("pk")
         .values_list("pk", "submitted_at")
     )
-    oldest = (
-        Document.objects.filter(
-            registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
-        )
-        .order_by("uploaded_at")
-        .values("uploaded_at")[:1]
-    )
     made = 0
-    while batch := list(under_review[:20_000]):
+    while batch := list(without_documents[:20_000]):
         rows = [
             dict(
                 registration_id=pk,
@@ -371,10 +365,16 @@ def waiting_documents() -> int:
         ]
         with transaction.atomic():
             bulk_insert(Document, rows)
-            Registration.objects.filter(pk__in=[pk for pk, _ in batch]).update(
-                review_waiting_since=Subquery(oldest)
-            )
         made += len(rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Document._meta.db_table}")
+    pending = Document.objects.filter(
+        registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
+    )
+    under_review.filter(review_waiting_since__isnull=True).filter(Exists(pending)).update(
+        review_waiting_since=oldest_waiting_upload()
+    )
     return made
 
 

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Min, OuterRef, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -144,18 +144,29 @@ def document_upload(
     return document
 
 
+def oldest_waiting_upload() -> Subquery:
+    """For the registration of the outer query: the upload time of its oldest current
+    document waiting for review (NULL when none waits). An aggregate over the registration's
+    own documents (its foreign-key index), with no ORDER BY ... LIMIT that could tempt the
+    planner to walk the (status, is_current, uploaded_at) index of every waiting document."""
+    return Subquery(
+        Document.objects.filter(
+            registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
+        )
+        .order_by()
+        .values("registration")
+        .annotate(oldest=Min("uploaded_at"))
+        .values("oldest")
+    )
+
+
 def review_waiting_refresh(*, registration_id: int) -> None:
     """Set the registration's `review_waiting_since` (the verification queue's order) to the
     upload time of its oldest current document waiting for review, or None; one UPDATE, run
     in the transaction that changed a document."""
-    oldest = (
-        Document.objects.filter(
-            registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
-        )
-        .order_by("uploaded_at")
-        .values("uploaded_at")[:1]
+    Registration.objects.filter(pk=registration_id).update(
+        review_waiting_since=oldest_waiting_upload()
     )
-    Registration.objects.filter(pk=registration_id).update(review_waiting_since=Subquery(oldest))
 
 
 def _has_rejected(registration: Registration) -> bool:

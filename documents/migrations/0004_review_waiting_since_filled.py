@@ -2,7 +2,7 @@
 waiting for review (the services keep it from now on)."""
 
 from django.db import migrations
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Min, OuterRef, Subquery
 
 PENDING = "menunggu"
 
@@ -10,11 +10,10 @@ PENDING = "menunggu"
 def fill(apps, schema_editor):
     Document = apps.get_model("documents", "Document")
     Registration = apps.get_model("registrations", "Registration")
-    waiting = Document.objects.filter(
-        registration=OuterRef("pk"), is_current=True, status=PENDING
-    ).order_by("uploaded_at")
+    waiting = Document.objects.filter(registration=OuterRef("pk"), is_current=True, status=PENDING)
+    oldest = waiting.order_by().values("registration").annotate(oldest=Min("uploaded_at"))
     Registration.objects.filter(Exists(waiting)).update(
-        review_waiting_since=Subquery(waiting.values("uploaded_at")[:1])
+        review_waiting_since=Subquery(oldest.values("oldest"))
     )
 
 
