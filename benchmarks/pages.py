@@ -330,7 +330,7 @@ def waiting_documents() -> int:
     from django.db import connection, transaction
     from django.db.models import Exists, OuterRef
 
-    from bp3mi.bulk import bulk_insert
+    from bp3mi.bulk import bulk_insert, vacuum_analyze
     from documents.choices import DocumentStatus
     from documents.models import Document, DocumentType
     from documents.services import oldest_waiting_upload
@@ -372,9 +372,15 @@ def waiting_documents() -> int:
     pending = Document.objects.filter(
         registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
     )
-    under_review.filter(review_waiting_since__isnull=True).filter(Exists(pending)).update(
-        review_waiting_since=oldest_waiting_upload()
+    keyed = (
+        under_review.filter(review_waiting_since__isnull=True)
+        .filter(Exists(pending))
+        .update(review_waiting_since=oldest_waiting_upload())
     )
+    if made or keyed:
+        # As seeding does after a load: the rows just written are made visible to index-only
+        # scans again (the directory's and the dashboard's counts read those).
+        vacuum_analyze(Document, Registration)
     return made
 
 
