@@ -37,6 +37,16 @@ def pending(registration):
     ).order_by("uploaded_at", "pk")
 
 
+def reject(document, by):
+    document_reject(
+        document=document,
+        by=by,
+        revision=document.revision,
+        reason=RejectReason.ILLEGIBLE,
+        note="Foto buram, unggah ulang.",
+    )
+
+
 def test_the_oldest_waiting_upload_follows_every_upload_and_review(verifikator):
     registration = registration_with_documents()
     documents = list(pending(registration))
@@ -46,13 +56,7 @@ def test_the_oldest_waiting_upload_follows_every_upload_and_review(verifikator):
     # Reviewing the oldest moves the key to the next one still waiting.
     document_approve(document=documents[0], by=verifikator, revision=documents[0].revision)
     assert waiting_since(registration) == documents[1].uploaded_at
-    document_reject(
-        document=documents[1],
-        by=verifikator,
-        revision=documents[1].revision,
-        reason=RejectReason.ILLEGIBLE,
-        note="Foto buram, unggah ulang.",
-    )
+    reject(documents[1], verifikator)
     assert waiting_since(registration) == documents[2].uploaded_at
 
     # A new version of a waiting document replaces it: its upload time counts instead.
@@ -68,13 +72,7 @@ def test_the_oldest_waiting_upload_follows_every_upload_and_review(verifikator):
 
     # Nothing waits once every document is reviewed.
     for document in remaining:
-        document_reject(
-            document=document,
-            by=verifikator,
-            revision=document.revision,
-            reason=RejectReason.ILLEGIBLE,
-            note="Foto buram, unggah ulang.",
-        )
+        reject(document, verifikator)
     assert waiting_since(registration) is None
 
     # Sent back for correction, the re-uploaded document waits again.
@@ -159,14 +157,7 @@ def test_the_queue_pages_by_seek_longest_waiting_first(
 def test_registrations_out_of_review_leave_the_queue(client, verifikator):
     waiting = registration_with_documents()
     sent_back = registration_with_documents()
-    document = pending(sent_back).first()
-    document_reject(
-        document=document,
-        by=verifikator,
-        revision=document.revision,
-        reason=RejectReason.WRONG_DOCUMENT,
-        note="Unggah KTP, bukan KK.",
-    )
+    reject(pending(sent_back).first(), verifikator)
     registration_request_correction(registration=sent_back, by=verifikator)
     assert Registration.objects.get(pk=sent_back.pk).status == RS.NEEDS_CORRECTION
 
