@@ -218,6 +218,12 @@ RATELIMIT_RATES = {
     "password_reset": env.str("RATELIMIT_PASSWORD_RESET", default="10/h"),
     # Document uploads by one account.
     "upload": env.str("RATELIMIT_UPLOAD", default="30/h"),
+    # Complaints filed on the public form from one client address.
+    "complaint_filing": env.str("RATELIMIT_COMPLAINT_FILING", default="5/h"),
+    # Wrong case number and tracking code pairs from one client address, and for one case
+    # number from anywhere (the code cannot be guessed by spreading over addresses).
+    "complaint_tracking": env.str("RATELIMIT_COMPLAINT_TRACKING", default="10/h"),
+    "complaint_tracking_number": env.str("RATELIMIT_COMPLAINT_TRACKING_NUMBER", default="20/d"),
 }
 
 # --- Internationalisation --------------------------------------------------------------------

@@ -1,64 +1,33 @@
-"""Spam and guessing control that needs no outside service: counters per client address
-(and per case number) in the cache, through django-ratelimit."""
+"""Spam and guessing control on the public complaint pages, without any outside service: the
+limits `complaint_filing`, `complaint_tracking` and `complaint_tracking_number` of
+settings.RATELIMIT_RATES, counted per client address (and per case number) by
+bp3mi.ratelimits."""
 
-from django_ratelimit.core import get_usage
-
+from bp3mi import ratelimits
 from bp3mi.services import client_ip
-
-# Filings from one address.
-FILING_RATE = "5/h"
-# Wrong tracking codes from one address, and for one case number from anywhere.
-TRACKING_RATE_PER_ADDRESS = "10/h"
-TRACKING_RATE_PER_NUMBER = "20/d"
 
 
 def _address(group, request) -> str:
     return client_ip(request) or "unknown"
 
 
-def _exceeded(usage) -> bool:
-    return usage is not None and usage["count"] >= usage["limit"]
-
-
-def filing_allowed(request) -> bool:
-    """Count this filing; False once the address has filed FILING_RATE times."""
-    usage = get_usage(
-        request, group="complaints.file", key=_address, rate=FILING_RATE, increment=True
-    )
-    return usage is None or usage["count"] <= usage["limit"]
-
-
 def _number_key(number: str):
     return lambda group, request: number
 
 
+def filing_allowed(request) -> bool:
+    """Count this filing; False once the address has used up its filings."""
+    return not ratelimits.limited(request, "complaint_filing", key=_address)
+
+
 def tracking_blocked(request, number: str) -> bool:
     """Too many wrong codes from this address, or for this case number."""
-    return _exceeded(
-        get_usage(request, group="complaints.track", key=_address, rate=TRACKING_RATE_PER_ADDRESS)
-    ) or _exceeded(
-        get_usage(
-            request,
-            group="complaints.track.number",
-            key=_number_key(number),
-            rate=TRACKING_RATE_PER_NUMBER,
-        )
+    return ratelimits.over(request, "complaint_tracking", key=_address) or ratelimits.over(
+        request, "complaint_tracking_number", key=_number_key(number)
     )
 
 
 def tracking_failed(request, number: str) -> None:
     """Count one wrong number/code pair against the address and the number."""
-    get_usage(
-        request,
-        group="complaints.track",
-        key=_address,
-        rate=TRACKING_RATE_PER_ADDRESS,
-        increment=True,
-    )
-    get_usage(
-        request,
-        group="complaints.track.number",
-        key=_number_key(number),
-        rate=TRACKING_RATE_PER_NUMBER,
-        increment=True,
-    )
+    ratelimits.limited(request, "complaint_tracking", key=_address)
+    ratelimits.limited(request, "complaint_tracking_number", key=_number_key(number))

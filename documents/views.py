@@ -21,7 +21,7 @@ from bp3mi import ratelimits
 from bp3mi.models import AuditEvent
 from bp3mi.pagination import KeysetListMixin
 from bp3mi.permissions import ScopedAnyPermissionMixin, ScopedPermissionMixin
-from bp3mi.ratelimit import hit
+from bp3mi.ratelimits import hit
 from bp3mi.services import audit_record, client_ip
 from registrations.choices import RegistrationStatus
 from registrations.selectors import registration_scope

@@ -4,13 +4,13 @@ early when there is nothing to change, and leaves an audit event."""
 import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bp3mi import ratelimits
 from bp3mi.bounds import check_date, strip_bidi_controls
 from bp3mi.mail import queue_after_commit
 from bp3mi.models import AuditEvent, User
@@ -238,15 +238,7 @@ NIK_ATTEMPT_WINDOW = 60 * 60  # seconds
 
 
 def _count_attempt(key: str) -> int:
-    """Add one to a counter in the cache (Redis in production) for the current window."""
-    window = int(timezone.now().timestamp()) // NIK_ATTEMPT_WINDOW
-    key = f"nik-attempt:{key}:{window}"
-    cache.add(key, 0, timeout=NIK_ATTEMPT_WINDOW)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=NIK_ATTEMPT_WINDOW)
-        return 1
+    return ratelimits.hit(scope="nik-attempt", key=key, window=NIK_ATTEMPT_WINDOW)
 
 
 def nik_attempt_count(*, user: User, request: HttpRequest | None = None) -> None:

@@ -141,6 +141,27 @@ def test_filing_is_rate_limited_per_address(client):
     assert Case.objects.count() == 5
 
 
+def test_the_complaint_limits_are_the_settings_rates(client, settings):
+    settings.RATELIMIT_RATES = {
+        **settings.RATELIMIT_RATES,
+        "complaint_filing": "2/h",
+        "complaint_tracking": "3/h",
+    }
+    for _ in range(2):
+        assert client.post(FILE_URL, public_form()).status_code != 429
+    assert client.post(FILE_URL, public_form()).status_code == 429
+    case = CaseFactory()
+    for _ in range(3):
+        assert (
+            client.post(TRACK_URL, {"number": case.number, "code": "ZZZZZ-ZZZZZ"}).status_code
+            == 200
+        )
+    assert (
+        client.post(TRACK_URL, {"number": case.number, "code": CASE_TRACKING_CODE}).status_code
+        == 429
+    )
+
+
 # --- Tracking ----------------------------------------------------------------------------------
 
 
