@@ -79,9 +79,9 @@ def sign_letters(count: int) -> list[int]:
     return ids
 
 
-def letter_html(letter_id: int, *, with_letter: bool = False):
-    """The HTML the job renders for this letter, built the way `letter_generate` builds it
-    (with the letter itself when `with_letter`)."""
+def letter_and_html(letter_id: int):
+    """The letter and the HTML the job renders for it, built the way `letter_generate` builds
+    it."""
     from documents import letters
     from documents.models import Letter
     from documents.selectors import letter_documents
@@ -89,8 +89,7 @@ def letter_html(letter_id: int, *, with_letter: bool = False):
     letter = Letter.objects.select_related(
         "registration__applicant", "registration__destination_country", "signed_by"
     ).get(pk=letter_id)
-    page = letters.letter_html(letter, letter_documents(registration=letter.registration))
-    return (letter, page) if with_letter else page
+    return letter, letters.letter_html(letter, letter_documents(registration=letter.registration))
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen:
@@ -226,7 +225,7 @@ def main() -> None:
             spent_html = spent_sign = 0.0
             for pk in batch:
                 started = time.perf_counter()
-                letter, page = letter_html(pk, with_letter=True)
+                letter, page = letter_and_html(pk)
                 html_done = time.perf_counter()
                 pdf = render_pdf(page)
                 sign_started = time.perf_counter()

@@ -369,13 +369,8 @@ def waiting_documents() -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Document._meta.db_table}")
-    pending = Document.objects.filter(
-        registration=OuterRef("pk"), is_current=True, status=DocumentStatus.PENDING
-    )
-    keyed = (
-        under_review.filter(review_waiting_since__isnull=True)
-        .filter(Exists(pending))
-        .update(review_waiting_since=oldest_waiting_upload())
+    keyed = under_review.filter(review_waiting_since__isnull=True).update(
+        review_waiting_since=oldest_waiting_upload()
     )
     if made or keyed:
         # As seeding does after a load: the rows just written are made visible to index-only
